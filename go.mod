@@ -1,0 +1,3 @@
+module github.com/hlogate/hlogate
+
+go 1.26

@@ -1,0 +1,67 @@
+// Package testutil holds helpers shared by hlogate's tests: finding the
+// shared conformance corpus and listing its files.
+package testutil
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// RepoRoot returns the directory holding go.mod, walking up from the
+// current directory.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// SharedDir returns ../shared beside the repository root, or skips the test
+// with a clear message when it is absent. HLOGATE_SHARED overrides it.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("HLOGATE_SHARED")
+	if dir == "" {
+		dir = filepath.Join(RepoRoot(t), "..", "shared")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "corpus")); err != nil {
+		t.Skipf("shared corpus not found at %s (set HLOGATE_SHARED): skipping corpus test", dir)
+	}
+	return dir
+}
+
+// CorpusFiles lists every .mlir file under shared/corpus/<sub>, sorted.
+func CorpusFiles(t testing.TB, sub string) []string {
+	t.Helper()
+	root := filepath.Join(SharedDir(t), "corpus", sub)
+	var files []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".mlir") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	return files
+}
