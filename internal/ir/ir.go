@@ -13,7 +13,7 @@ type Module struct {
 	Pos      diag.Pos
 }
 
-// Func is a `func.func`.
+// Func is a `func.func`. Its body's entry block has Args as its arguments.
 type Func struct {
 	Name        string // without '@'
 	Visibility  string // "public", "private", "nested" or "" (public)

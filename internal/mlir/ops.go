@@ -216,6 +216,8 @@ func (p *parser) parseFuncInto(m *ir.Module) {
 		if f.Body == nil {
 			return
 		}
+		// The entry block's arguments are the function's arguments.
+		f.Body.Blocks[0].Args = f.Args
 	}
 	p.skipLoc()
 	m.Funcs = append(m.Funcs, f)
