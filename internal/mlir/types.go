@@ -17,7 +17,10 @@ func (p *parser) parseType() ir.Type {
 	t := p.tok
 	switch {
 	case t.kind == tIdent && t.text == "tensor":
-		return p.parseTensorType()
+		if tt := p.parseTensorType(); tt != nil {
+			return tt
+		}
+		return nil
 	case t.kind == tIdent && t.text == "tuple":
 		p.advance()
 		if !p.expect("<") {
