@@ -1,8 +1,10 @@
 package exec
 
 import (
+	"github.com/hlogate/hlogate/internal/cost"
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/ir"
+	"github.com/hlogate/hlogate/tensor"
 )
 
 // frame holds the values of one running block; nested regions look values
@@ -147,6 +149,14 @@ func (c *Ctx) runOp(op *ir.Op, in []Val) ([]Val, error) {
 	if !ok {
 		return nil, diag.New(diag.Rejected, "exec.unsupported", op.Pos, "the reference executor has no kernel for %s", op.Name).WithOp(op.Name)
 	}
+	if quantNeedsWrap(op) { // quantized operands or results: dequantize, run, quantize (quant.go)
+		k = quantWrap(k)
+	}
+	// Each kernel invocation has its own set of pending tensors, so ops
+	// that run inside this kernel's regions never free its allocations.
+	outer := c.pending
+	c.pending = make(map[*tensor.Tensor]bool, len(op.Results))
+	defer func() { c.pending = outer }()
 	outs, err := k(c, op, in)
 	if err != nil {
 		c.dropPending()
@@ -164,6 +174,7 @@ func (c *Ctx) runOp(op *ir.Op, in []Val) ([]Val, error) {
 		c.adopt(o)
 	}
 	c.dropPending()
+	c.flops = satAdd(c.flops, cost.OpFLOPs(op, valShapes(in), valShapes(outs)))
 	return outs, nil
 }
 
@@ -184,4 +195,22 @@ func (c *Ctx) locate(err error, op *ir.Op) error {
 		d.Op = op.Name
 	}
 	return d
+}
+
+// valShapes lists the shapes of tensor values for the cost table.
+func valShapes(vs []Val) []cost.Shape {
+	out := make([]cost.Shape, len(vs))
+	for i, v := range vs {
+		if v.T != nil {
+			out[i] = cost.Shape(v.T.Shape)
+		}
+	}
+	return out
+}
+
+func satAdd(a, b int64) int64 {
+	if a > cost.Unbounded-b {
+		return cost.Unbounded
+	}
+	return a + b
 }

@@ -42,6 +42,8 @@ func init() {
 			return c.compare(op, in[0].T, want, cmpAbs, floatAttr(op, "tolerance", 1e-4))
 		})
 	})
+	register("interpreter.probe", probeKernel)
+	register("check.expect_serialized_eq", expectSerializedEq)
 	registerCustomCall("check.expect_eq", func(c *Ctx, op *ir.Op, in []Val) ([]Val, error) {
 		return nil, c.compare(op, in[0].T, in[1].T, cmpExact, 0)
 	})
@@ -277,4 +279,29 @@ func elemString(t *tensor.Tensor, i int64) string {
 		return fmt.Sprint(t.Uint64(i))
 	}
 	return fmt.Sprint(t.Int64(i))
+}
+
+// probeKernel records its operand under probe_id (upstream writes it to a
+// file) and returns it unchanged.
+func probeKernel(c *Ctx, op *ir.Op, in []Val) ([]Val, error) {
+	id, _ := op.Attr("probe_id").(ir.StringAttr)
+	if len(c.probes[string(id)]) >= 1<<16 {
+		return nil, diag.New(diag.Limit, "limit.probes", op.Pos, "probe %q recorded more than 65536 values", string(id))
+	}
+	c.Retain(in[0])
+	c.probes[string(id)] = append(c.probes[string(id)], in[0])
+	c.Retain(in[0])
+	return []Val{in[0]}, nil
+}
+
+// expectSerializedEq compares its operand with the value probe_id recorded
+// at iteration iter (default 0).
+func expectSerializedEq(c *Ctx, op *ir.Op, in []Val) ([]Val, error) {
+	id, _ := op.Attr("probe_id").(ir.StringAttr)
+	iter := intAttr(op, "iter", 0)
+	rec := c.probes[string(id)]
+	if iter < 0 || iter >= int64(len(rec)) {
+		return nil, checkFailed(op, "probe %q recorded %d values; iteration %d does not exist", string(id), len(rec), iter)
+	}
+	return nil, c.compare(op, in[0].T, rec[iter].T, cmpExact, 0)
 }

@@ -53,6 +53,7 @@ type Ctx struct {
 
 	steps     int64
 	work      int64
+	flops     int64 // by the cost table, as ops execute
 	nextCheck int64
 	depth     int
 
@@ -61,6 +62,9 @@ type Ctx struct {
 	blocks  map[*ir.Block]*blockInfo
 	op      *ir.Op // the op being executed, for error positions
 	frame   *frame // the innermost running block
+	// probes holds the values recorded by interpreter.probe, by probe id,
+	// one per execution of the probe.
+	probes map[string][]Val
 }
 
 // Val is a runtime value: a tensor, a tuple of values, or a token.
@@ -111,8 +115,15 @@ func (c *Ctx) Free(t *tensor.Tensor) {
 
 // Retain adds a reference to every tensor in v. A kernel that returns one
 // of its inputs (or any value it did not allocate) must Retain it first.
+// Retaining a tensor the running kernel allocated (for example to pass it
+// into a region) first gives the kernel its own reference, which it must
+// return or Release.
 func (c *Ctx) Retain(v Val) {
 	if v.T != nil {
+		if c.pending[v.T] {
+			delete(c.pending, v.T)
+			c.refs[v.T] = 1
+		}
 		c.refs[v.T]++
 	}
 	for _, e := range v.Tuple {
@@ -213,4 +224,5 @@ type Stats struct {
 	PeakMemory int64 // bytes of live tensors at the high-water mark
 	Steps      int64
 	Work       int64
+	FLOPs      int64 // by internal/cost's table, for the ops that ran
 }

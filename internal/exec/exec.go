@@ -61,6 +61,9 @@ func Run(ctx context.Context, m *ir.Module, fn *ir.Func, inputs []*tensor.Tensor
 	}
 	outs, err := c.CallFunc(fn, args)
 	c.releaseAll(args)
+	for _, vs := range c.probes {
+		c.releaseAll(vs)
+	}
 	if err != nil {
 		return nil, c.stats(), err
 	}
@@ -82,6 +85,7 @@ func newCtx(ctx context.Context, m *ir.Module, lim Limits) *Ctx {
 		refs:    map[*tensor.Tensor]int32{},
 		pending: map[*tensor.Tensor]bool{},
 		blocks:  map[*ir.Block]*blockInfo{},
+		probes:  map[string][]Val{},
 	}
 	c.budget.Limit = lim.MaxMemory
 	c.nextCheck = workCheckInterval
@@ -89,7 +93,7 @@ func newCtx(ctx context.Context, m *ir.Module, lim Limits) *Ctx {
 }
 
 func (c *Ctx) stats() Stats {
-	return Stats{PeakMemory: c.budget.Peak(), Steps: c.steps, Work: c.work}
+	return Stats{PeakMemory: c.budget.Peak(), Steps: c.steps, Work: c.work, FLOPs: c.flops}
 }
 
 func (c *Ctx) releaseAll(vs []Val) {
