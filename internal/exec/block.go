@@ -152,6 +152,15 @@ func (c *Ctx) runOp(op *ir.Op, in []Val) ([]Val, error) {
 	if quantNeedsWrap(op) { // quantized operands or results: dequantize, run, quantize (quant.go)
 		k = quantWrap(k)
 	}
+	// Charge the op's FLOPs before it runs when its result shapes are
+	// known, so one giant op cannot run past the budget.
+	flops := int64(-1)
+	if static := staticShapes(op.Results); static != nil {
+		flops = cost.OpFLOPs(op, valShapes(in), static)
+		if err := c.chargeFLOPs(op, flops); err != nil {
+			return nil, err
+		}
+	}
 	// Each kernel invocation has its own set of pending tensors, so ops
 	// that run inside this kernel's regions never free its allocations.
 	outer := c.pending
@@ -174,7 +183,14 @@ func (c *Ctx) runOp(op *ir.Op, in []Val) ([]Val, error) {
 		c.adopt(o)
 	}
 	c.dropPending()
-	c.flops = satAdd(c.flops, cost.OpFLOPs(op, valShapes(in), valShapes(outs)))
+	if flops < 0 {
+		if err := c.chargeFLOPs(op, cost.OpFLOPs(op, valShapes(in), valShapes(outs))); err != nil {
+			for _, o := range outs {
+				c.Release(o)
+			}
+			return nil, err
+		}
+	}
 	return outs, nil
 }
 
@@ -213,4 +229,27 @@ func satAdd(a, b int64) int64 {
 		return cost.Unbounded
 	}
 	return a + b
+}
+
+// staticShapes returns the result shapes when all are static tensors.
+func staticShapes(vs []*ir.Value) []cost.Shape {
+	out := make([]cost.Shape, len(vs))
+	for i, v := range vs {
+		tt := ir.Tensor(v.Type)
+		if tt == nil || !tt.IsStatic() {
+			return nil
+		}
+		out[i] = cost.Shape(tt.Shape)
+	}
+	return out
+}
+
+func (c *Ctx) chargeFLOPs(op *ir.Op, n int64) error {
+	c.flops = satAdd(c.flops, n)
+	if c.lim.MaxFLOPs > 0 && c.flops > c.lim.MaxFLOPs {
+		return diag.New(diag.Limit, "limit.flops", op.Pos,
+			"the program ran more than %s FLOPs, the limit", cost.FormatCount(c.lim.MaxFLOPs)).
+			WithOp(op.Name).WithHint("raise --max-flops if the work is expected")
+	}
+	return nil
 }

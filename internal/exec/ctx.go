@@ -18,6 +18,10 @@ type Limits struct {
 	MaxSteps int64
 	// MaxCallDepth caps nested function calls.
 	MaxCallDepth int
+	// MaxFLOPs caps the FLOPs charged by the cost table as ops run
+	// (0: unlimited). Admission rejects programs whose static bound is
+	// over it; this meter catches what statics could not bound.
+	MaxFLOPs int64
 }
 
 // DefaultLimits returns the documented defaults (docs/LIMITS.md).

@@ -1,0 +1,307 @@
+// Package policy decides which verified programs hlogate will run.
+//
+// Verification says a program is well-formed; policy says whether it is
+// allowed. Some well-formed ops reach outside the sandbox (host callbacks
+// through custom_call, infeed/outfeed, send/recv, collectives) or are
+// nondeterministic (rng), so an operator states, as data in a JSON file,
+// which dialects, ops and custom_call targets are admitted. Custom-call
+// targets are matched by exact name only: a prefix or pattern would let a
+// new, dangerous target in by accident.
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/hlogate/hlogate/internal/diag"
+	"github.com/hlogate/hlogate/internal/ir"
+)
+
+// MaxFileBytes caps the size of a policy file.
+const MaxFileBytes = 1 << 20
+
+// maxEntries caps each list in a policy.
+const maxEntries = 10000
+
+// Policy is what an operator allows. The zero value allows nothing.
+type Policy struct {
+	// Name labels the policy in logs and errors.
+	Name string `json:"name,omitempty"`
+	// AllowedDialects lists the dialects whose ops may appear, by the part
+	// of the op name before the first '.': "stablehlo", "func", "chlo".
+	AllowedDialects []string `json:"allowed_dialects"`
+	// DeniedOps lists full op names that are rejected even though their
+	// dialect is allowed ("stablehlo.infeed").
+	DeniedOps []string `json:"denied_ops"`
+	// AllowedCustomCalls lists the stablehlo.custom_call targets that may
+	// be called, by exact name.
+	AllowedCustomCalls []string `json:"allowed_custom_calls"`
+	// AllowCheckOps admits the upstream interpreter's test ops: the check
+	// and interpreter dialects and the check.* custom_call targets in
+	// CheckTargets. DeniedOps still applies to them.
+	AllowCheckOps bool `json:"allow_check_ops"`
+}
+
+// CheckTargets are the custom_call targets of upstream's test harness
+// (check.eq in the quantized tests, the check.expect_* in the JAX-generated
+// ones). They are admitted only with AllowCheckOps.
+var CheckTargets = []string{"check.eq", "check.expect_eq", "check.expect_almost_eq", "check.expect_close"}
+
+// lapackTargets are the LAPACK/BLAS FFI targets JAX emits on CPU, for which
+// hlogate has native Go implementations.
+func lapackTargets() []string {
+	var out []string
+	for _, k := range []string{"potrf", "getrf", "geqrf", "trsm", "gesdd", "geev"} {
+		for _, t := range "sdcz" {
+			out = append(out, "lapack_"+string(t)+k+"_ffi")
+		}
+	}
+	for _, t := range []string{"sorgqr", "dorgqr", "cungqr", "zungqr", "ssyevd", "dsyevd", "cheevd", "zheevd"} {
+		out = append(out, "lapack_"+t+"_ffi")
+	}
+	return out
+}
+
+// Default returns the policy for untrusted programs: StableHLO, func and
+// CHLO ops only; no host I/O, point-to-point, collective, async or rng op;
+// custom_call only to the sharding annotations, shape_assertion, the
+// stablehlo.dynamic_* shims and the LAPACK/BLAS FFI targets. rng_bit_generator
+// stays allowed: its output is a deterministic function of its state operand.
+func Default() *Policy {
+	return &Policy{
+		Name:            "default",
+		AllowedDialects: []string{"stablehlo", "func", "chlo"},
+		DeniedOps: []string{
+			"stablehlo.infeed", "stablehlo.outfeed", "stablehlo.send", "stablehlo.recv",
+			"stablehlo.all_gather", "stablehlo.all_reduce", "stablehlo.all_to_all",
+			"stablehlo.reduce_scatter", "stablehlo.collective_permute",
+			"stablehlo.collective_broadcast", "stablehlo.collective_reduce",
+			"stablehlo.cross-replica-sum",
+			"stablehlo.async_start", "stablehlo.async_done",
+			"stablehlo.rng",
+			"interpreter.run_parallel",
+		},
+		AllowedCustomCalls: append([]string{
+			"Sharding", "SPMDFullToShardShape", "SPMDShardToFullShape",
+			"shape_assertion",
+			"stablehlo.dynamic_top_k", "stablehlo.dynamic_approx_top_k",
+		}, lapackTargets()...),
+	}
+}
+
+// Conformance returns Default plus the upstream interpreter's test ops, for
+// running the upstream conformance corpus. interpreter.run_parallel stays
+// denied: it runs several processes that communicate.
+func Conformance() *Policy {
+	p := Default()
+	p.Name = "conformance"
+	p.AllowCheckOps = true
+	return p
+}
+
+// Parse decodes a policy from JSON. Unknown fields, trailing data, empty
+// names and oversized input are errors.
+func Parse(data []byte) (*Policy, error) {
+	if len(data) > MaxFileBytes {
+		return nil, usage("policy.file", "policy is %d bytes, over the limit of %d", len(data), MaxFileBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p Policy
+	if err := dec.Decode(&p); err != nil {
+		return nil, usage("policy.file", "policy is not valid: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, usage("policy.file", "policy has data after the JSON object")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Load reads and parses a policy file.
+func Load(path string) (*Policy, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usage("policy.file", "cannot open policy: %v", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, usage("policy.file", "cannot read policy: %v", err)
+	}
+	p, err := Parse(data)
+	if err != nil {
+		if d := diag.As(err); d != nil {
+			d.File = path
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
+func usage(rule, format string, args ...any) *diag.Error {
+	return &diag.Error{Kind: diag.Usage, Rule: rule, Msg: fmt.Sprintf(format, args...),
+		Hint: "fix the policy file (see internal/policy/testdata/default.json)"}
+}
+
+// Validate checks that every entry is a plausible name.
+func (p *Policy) Validate() error {
+	for _, l := range []struct {
+		field string
+		v     []string
+	}{
+		{"allowed_dialects", p.AllowedDialects}, {"denied_ops", p.DeniedOps}, {"allowed_custom_calls", p.AllowedCustomCalls},
+	} {
+		if len(l.v) > maxEntries {
+			return usage("policy.file", "%s has %d entries, over the limit of %d", l.field, len(l.v), maxEntries)
+		}
+		for _, s := range l.v {
+			if s == "" || len(s) > 1024 || strings.ContainsAny(s, " \t\r\n\x00*?") {
+				return usage("policy.file", "%s contains the invalid name %q; names are exact, without wildcards", l.field, clip(s))
+			}
+		}
+	}
+	for _, d := range p.AllowedDialects {
+		if strings.Contains(d, ".") {
+			return usage("policy.file", "allowed_dialects entry %q must be a dialect name such as \"stablehlo\", without a dot", clip(d))
+		}
+	}
+	return nil
+}
+
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
+}
+
+// Marshal encodes the policy as indented JSON.
+func (p *Policy) Marshal() ([]byte, error) {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Check returns the first op of m, in program order, that the policy
+// forbids, as a *diag.Error of kind Rejected with rule policy.dialect,
+// policy.op or policy.custom_call; nil if everything is allowed.
+func (p *Policy) Check(m *ir.Module) error {
+	if m == nil {
+		return nil
+	}
+	var err *diag.Error
+	m.Walk(func(f *ir.Func, op *ir.Op) bool {
+		err = p.checkOp(op)
+		return err == nil
+	})
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+func (p *Policy) checkOp(op *ir.Op) *diag.Error {
+	name := op.Name
+	dialect, _, _ := strings.Cut(name, ".")
+	testOp := dialect == "check" || dialect == "interpreter"
+	if !slices.Contains(p.AllowedDialects, dialect) && !(testOp && p.AllowCheckOps) {
+		hint := "use only ops of the dialects " + strings.Join(p.AllowedDialects, ", ")
+		why := ""
+		if testOp {
+			why = "; it is a test-only op of the upstream interpreter"
+			hint = "remove test ops from programs you deploy"
+		}
+		return &diag.Error{Kind: diag.Rejected, Rule: "policy.dialect", Op: name, Pos: op.Pos,
+			Msg:  fmt.Sprintf("%s belongs to the dialect %q, which the %s policy does not allow%s", clip(name), clip(dialect), p.label(), why),
+			Hint: hint}
+	}
+	if slices.Contains(p.DeniedOps, name) {
+		return &diag.Error{Kind: diag.Rejected, Rule: "policy.op", Op: name, Pos: op.Pos,
+			Msg:  fmt.Sprintf("%s is forbidden by the %s policy: %s", name, p.label(), opReason(name)),
+			Hint: "remove the op; hlogate runs single-device, self-contained, deterministic programs"}
+	}
+	if name == "stablehlo.custom_call" {
+		return p.checkCustomCall(op)
+	}
+	return nil
+}
+
+func (p *Policy) label() string {
+	if p.Name == "" {
+		return "active"
+	}
+	return clip(p.Name)
+}
+
+func (p *Policy) checkCustomCall(op *ir.Op) *diag.Error {
+	t, ok := op.Props.Get("call_target_name").(ir.StringAttr)
+	if !ok {
+		return &diag.Error{Kind: diag.Rejected, Rule: "policy.custom_call", Op: op.Name, Pos: op.Pos,
+			Msg: "custom_call without a call_target_name", Hint: "name the target"}
+	}
+	target := string(t)
+	if slices.Contains(p.AllowedCustomCalls, target) {
+		return nil
+	}
+	if p.AllowCheckOps && slices.Contains(CheckTargets, target) {
+		return nil
+	}
+	return &diag.Error{Kind: diag.Rejected, Rule: "policy.custom_call", Op: op.Name, Pos: op.Pos,
+		Msg:  fmt.Sprintf("custom_call target %q is not allowed by the %s policy: %s", clip(target), p.label(), targetReason(target)),
+		Hint: "only targets hlogate implements natively may be called; remove the call or ask the operator to allow the exact target name"}
+}
+
+// opReason says why a denied op is dangerous.
+func opReason(name string) string {
+	switch name {
+	case "stablehlo.infeed", "stablehlo.outfeed":
+		return "it moves data between the device and the host outside the program's inputs and outputs"
+	case "stablehlo.send", "stablehlo.recv":
+		return "it communicates with another process or the host"
+	case "stablehlo.all_gather", "stablehlo.all_reduce", "stablehlo.all_to_all", "stablehlo.reduce_scatter",
+		"stablehlo.collective_permute", "stablehlo.collective_broadcast", "stablehlo.collective_reduce",
+		"stablehlo.cross-replica-sum":
+		return "collectives need several communicating processes"
+	case "stablehlo.async_start", "stablehlo.async_done":
+		return "async ops start work that outlives the op"
+	case "stablehlo.rng":
+		return "its results are implementation-defined and not reproducible; use rng_bit_generator"
+	case "interpreter.run_parallel":
+		return "it runs several communicating processes"
+	}
+	return "the operator denied it"
+}
+
+// targetReason says why a custom_call target is refused.
+func targetReason(t string) string {
+	switch {
+	case t == "xla_python_cpu_callback" || t == "xla_python_gpu_callback":
+		return "it is a host callback into Python (older jaxlib passed a raw C++ function pointer as operand 0)"
+	case strings.HasPrefix(t, "xla_ffi_python_") || strings.HasPrefix(t, "xla_ffi_partitioned_python_"):
+		return "it is a host callback into Python through an index into a callback table"
+	case t == "tpu_custom_call":
+		return "it embeds a Mosaic TPU kernel as a string"
+	case strings.HasPrefix(t, "mosaic_gpu"):
+		return "it embeds a Mosaic GPU kernel"
+	case strings.Contains(t, "triton"):
+		return "it embeds a Triton kernel"
+	case t == "CustomSPMDPartitioning" || t == "CustomSPMDPartitioner":
+		return "it runs Python at compile time"
+	case strings.HasPrefix(t, "check."):
+		return "it is a test-only check of the upstream interpreter"
+	case strings.HasPrefix(t, "__gpu$") || strings.HasPrefix(t, "__cudnn$") || strings.HasPrefix(t, "__cublas"):
+		return "it is a GPU library or kernel call"
+	}
+	return "it is not in the exact-name allowlist, and an unknown target could name any host symbol"
+}
