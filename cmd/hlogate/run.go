@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/exec"
@@ -35,6 +36,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	lim := addLimitFlags(fs)
 	maxSource := byteSize(mlir.DefaultLimits().MaxSourceBytes)
 	fs.Var(&maxSource, "max-source", "largest program accepted (e.g. 64MiB)")
+	stats := fs.Bool("stats", false, "print wall time, FLOPs, steps, peak tensor memory and peak RSS to stderr")
 	maxInput := byteSize(1 << 30)
 	fs.Var(&maxInput, "max-input", "largest total input data accepted (e.g. 256MiB)")
 	pos, code := parseFlags(fs, args)
@@ -46,6 +48,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	path := pos[0]
+	start := time.Now()
+	var st exec.Stats
+	if *stats {
+		defer func() { printStats(stderr, start, st) }()
+	}
 	pol, err := loadPolicy(*policySpec)
 	if err != nil {
 		return fail(stdout, stderr, *asJSON, err)
@@ -79,7 +86,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), lim.timeout)
 	defer cancel()
-	outs, _, err := exec.Run(ctx, m, fn, in, lim.execLimits())
+	outs, st, err := exec.Run(ctx, m, fn, in, lim.execLimits())
 	if err != nil {
 		return fail(stdout, stderr, *asJSON, withFile(err, path))
 	}

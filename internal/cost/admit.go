@@ -28,7 +28,7 @@ func (r *Report) Admit(b Budget) error {
 		format         func(int64) string
 	}
 	checks := []check{
-		{"memory", "--max-memory", b.MaxMemory, Interval{r.PeakMemory, r.PeakMemory}, true, formatBytes},
+		{"memory", "--max-memory", b.MaxMemory, Interval{r.InputBytes, r.PeakMemory}, true, formatBytes},
 		{"FLOPs", "--max-flops", b.MaxFLOPs, r.FLOPs, false, formatCount},
 		{"steps", "--max-steps", b.MaxSteps, r.Steps, false, formatCount},
 		{"output bytes", "--max-output", b.MaxOutputBytes, Exact(r.OutputBytes), true, formatBytes},

@@ -93,13 +93,8 @@ func cvBitcastKernel(c *Ctx, op *ir.Op, in []Val) ([]Val, error) {
 		}
 		shape = x.Shape[:r-1]
 	}
-	if len(rt.Shape) != len(shape) {
-		return nil, ewReject(op, "bitcast_convert from %s%v must give rank %d, the result type has rank %d", sd, x.Shape, len(shape), len(rt.Shape))
-	}
-	for i, d := range rt.Shape {
-		if d >= 0 && d != shape[i] {
-			return nil, ewReject(op, "bitcast_convert from %s%v gives shape %v, the result type says %s", sd, x.Shape, shape, rt)
-		}
+	if err := ewCheckShape(op, rt, shape); err != nil {
+		return nil, err
 	}
 	out, err := c.NewTensor(rd, shape)
 	if err != nil {

@@ -51,11 +51,11 @@ func init() {
 	ewRegUnary("stablehlo.floor", ewUnaryFns{f: math.Floor})
 	ewRegUnary("stablehlo.cosine", ewUnaryFns{f: math.Cos, c: cmplx.Cos})
 	ewRegUnary("stablehlo.sine", ewUnaryFns{f: math.Sin, c: cmplx.Sin})
-	ewRegUnary("stablehlo.tan", ewUnaryFns{f: math.Tan, c: ewTanC})
+	ewRegUnary("stablehlo.tan", ewUnaryFns{f: ewTan, c: ewTanC})
 	ewRegUnary("stablehlo.tanh", ewUnaryFns{f: math.Tanh, c: ewTanhC})
 	ewRegUnary("stablehlo.exponential", ewUnaryFns{f: math.Exp, c: cmplx.Exp})
 	ewRegUnary("stablehlo.exponential_minus_one", ewUnaryFns{f: math.Expm1, c: ewExpm1C})
-	ewRegUnary("stablehlo.log", ewUnaryFns{f: math.Log, c: cmplx.Log})
+	ewRegUnary("stablehlo.log", ewUnaryFns{f: math.Log, c: ewLogC})
 	ewRegUnary("stablehlo.log_plus_one", ewUnaryFns{f: math.Log1p, c: ewLog1pC})
 	ewRegUnary("stablehlo.logistic", ewUnaryFns{f: ewLogistic, c: ewLogisticC})
 	ewRegUnary("stablehlo.sqrt", ewUnaryFns{f: math.Sqrt, c: cmplx.Sqrt})
@@ -260,7 +260,6 @@ func ewQuant(t ir.Type) *ir.Quant {
 	return nil
 }
 
-
 var ewQNaN = math.Float64frombits(0x7FF8000000000000)
 
 // ewQuiet makes a NaN quiet, keeping its sign and payload.
@@ -374,6 +373,19 @@ func ewShape(op *ir.Op, ts []*tensor.Tensor, scalarOK []bool) ([]int64, error) {
 	return shape, nil
 }
 
+// ewCheckShape checks a computed result shape against the result type
+// (dynamic dimensions match anything).
+func ewCheckShape(op *ir.Op, rt *ir.TensorType, shape []int64) error {
+	ok := len(rt.Shape) == len(shape)
+	for i := 0; ok && i < len(shape); i++ {
+		ok = rt.Shape[i] < 0 || rt.Shape[i] == shape[i]
+	}
+	if !ok {
+		return ewReject(op, "%s of operands of shape %v cannot have result type %s", op.Name, shape, rt)
+	}
+	return nil
+}
+
 func (p ewPlan) run(c *Ctx, op *ir.Op, in []Val) (*tensor.Tensor, error) {
 	ts, err := ewOperands(op, in, p.arity)
 	if err != nil {
@@ -385,6 +397,9 @@ func (p ewPlan) run(c *Ctx, op *ir.Op, in []Val) (*tensor.Tensor, error) {
 	}
 	shape, err := ewShape(op, ts, p.scalarOK)
 	if err != nil {
+		return nil, err
+	}
+	if err := ewCheckShape(op, rt, shape); err != nil {
 		return nil, err
 	}
 	if rt.Elem.Quant != nil {
@@ -569,6 +584,13 @@ func ewSignC(z complex128) complex128 {
 	return complex(re/a, im/a)
 }
 
+// ewTan is sin(x)/cos(x) (within ~3 ULP); math.Tan drops the cubic term
+// for reduced arguments below 1e-7 and is off by up to ~20 ULP there.
+func ewTan(x float64) float64 {
+	s, c := math.Sincos(x)
+	return s / c
+}
+
 func ewLogistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 func ewLogisticC(z complex128) complex128 {
@@ -585,6 +607,23 @@ func ewCbrtC(z complex128) complex128 {
 	t := math.Atan2(imag(z), real(z)) / 3
 	s, c := math.Sincos(t)
 	return complex(r*c, r*s)
+}
+
+// ewLogC is the principal complex logarithm. Near the unit circle the real
+// part log|z| = ½·log1p(|z|² - 1) takes |z|² - 1 = (a-1)(a+1) + b² in
+// double-double arithmetic (a >= b the magnitudes of the parts; a-1 is
+// exact there), avoiding the cancellation of log(hypot(x, y)).
+func ewLogC(z complex128) complex128 {
+	x, y := real(z), imag(z)
+	a, b := math.Abs(x), math.Abs(y)
+	if b > a {
+		a, b = b, a
+	}
+	if a >= 0.5 && a <= 2 {
+		s := ewDD{a - 1, 0}.mul(ewTwoSum(a, 1)).add(ewTwoProd(b, b))
+		return complex(0.5*math.Log1p(s.hi+s.lo), math.Atan2(y, x))
+	}
+	return cmplx.Log(z)
 }
 
 // ewExpm1C is e^z - 1 without cancellation for small z:
@@ -625,7 +664,7 @@ func ewTanhC(z complex128) complex128 {
 		e := math.Exp(-2 * math.Abs(x))
 		return complex(math.Copysign(1, x), 4*math.Sin(y)*math.Cos(y)*e)
 	}
-	t := math.Tan(y)
+	t := ewTan(y)
 	b := 1 + t*t
 	s := math.Sinh(x)
 	r := math.Sqrt(1 + s*s)
@@ -964,14 +1003,42 @@ func ewBox(v float64) float64 {
 	return math.Copysign(0, v)
 }
 
-func ewPowC(x, y complex128) complex128 { return cmplx.Pow(x, y) }
+// ewPowC is x^y = e^(y·log x) for x != 0, written as
+// |x|^Re(y)·e^(-Im(y)·arg x) · e^(i·(Re(y)·arg x + Im(y)·log|x|)) with the
+// accurate real power; 0^y is 1 for y = 0, 0 for Re(y) > 0, ∞ for
+// Re(y) < 0 and NaN otherwise. (cmplx.Pow panics for 0^(NaN + i∞).)
+func ewPowC(x, y complex128) complex128 {
+	if x == 0 {
+		switch r := real(y); {
+		case y == 0:
+			return 1
+		case r > 0:
+			return 0
+		case r < 0:
+			if imag(y) == 0 {
+				return complex(math.Inf(1), 0)
+			}
+			return complex(math.Inf(1), math.Inf(1))
+		}
+		return complex(ewQNaN, ewQNaN)
+	}
+	m, arg := cmplx.Abs(x), cmplx.Phase(x)
+	r := ewPow(m, real(y))
+	theta := real(y) * arg
+	if imag(y) != 0 {
+		r *= math.Exp(-imag(y) * arg)
+		theta += imag(y) * math.Log(m)
+	}
+	s, c := math.Sincos(theta)
+	return complex(r*c, r*s)
+}
 
 // ewAtan2C is the spec's complex atan2(y, x) = -i·log((x + i·y)/sqrt(x² + y²)).
 func ewAtan2C(y, x complex128) complex128 {
 	iy := complex(-imag(y), real(y))
 	num := x + iy
 	den := cmplx.Sqrt(ewMulC(x, x) + ewMulC(y, y))
-	l := cmplx.Log(ewDivC(num, den))
+	l := ewLogC(ewDivC(num, den))
 	return complex(imag(l), -real(l))
 }
 
@@ -1007,6 +1074,11 @@ func ewRawBits(t *tensor.Tensor, i int64) uint64 {
 	return v & ewMask(d.Bits())
 }
 
+// ewCompare compares element pairs. Integers compare as signed or unsigned
+// by their element type (i1 as unsigned): the spec requires compare_type to
+// agree with it (SIGNED / UNSIGNED), so the attribute only matters for
+// floats, where TOTALORDER orders bit patterns (ewTotalKey) and FLOAT (or
+// no compare_type) uses IEEE quiet comparisons.
 func ewCompare(c *Ctx, op *ir.Op, ins []*tensor.Tensor, out *tensor.Tensor) error {
 	x, y := ins[0], ins[1]
 	dir, _ := ir.Enum(op.Attr("comparison_direction"))

@@ -199,7 +199,16 @@ func (p *parser) parseKeyword(op *ir.Op) bool {
 	if !p.expect("=") {
 		return false
 	}
-	set := func(name string, a ir.Attr) bool { op.Props.Set(name, a); return true }
+	set := func(name string, a ir.Attr) bool {
+		// Same routing as attribute dictionaries: dialect-prefixed names
+		// are discardable attributes.
+		if strings.Contains(name, ".") {
+			op.Attrs.Set(name, a)
+		} else {
+			op.Props.Set(name, a)
+		}
+		return true
+	}
 	list := func(name string) bool {
 		v, ok := p.parseIntList()
 		return ok && set(name, i64s(v))

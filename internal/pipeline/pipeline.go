@@ -41,11 +41,13 @@ func Admit(name, src string, opt Options) ([]*ir.Module, error) {
 	if pol == nil {
 		pol = policy.Default()
 	}
+	// The policy runs first: a forbidden op or custom call is reported as
+	// forbidden, whatever else is wrong with it.
 	for _, m := range mods {
-		if err := verify.Module(m); err != nil {
+		if err := pol.Check(m); err != nil {
 			return mods, withFile(err, name)
 		}
-		if err := pol.Check(m); err != nil {
+		if err := verify.Module(m); err != nil {
 			return mods, withFile(err, name)
 		}
 	}

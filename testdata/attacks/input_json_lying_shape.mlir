@@ -1,0 +1,8 @@
+// attack: JSON whose shape claims more data than it has
+// expect: exit=3 rule=input.size
+// flags: --input inputs/lying_shape.json
+module @attack attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  func.func public @main(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+    return %arg0 : tensor<5xf32>
+  }
+}

@@ -1,0 +1,8 @@
+// attack: .npy with an object dtype (pickle)
+// expect: exit=3 rule=input.npy.dtype
+// flags: --input GEN:pickle.npy
+module @attack attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  func.func public @main(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+    return %arg0 : tensor<5xf32>
+  }
+}

@@ -1,0 +1,8 @@
+// attack: safetensors with overlapping data offsets
+// expect: exit=3 rule=input.safetensors.offsets
+// flags: --input GEN:overlap.safetensors
+module @attack attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  func.func public @main(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+    return %arg0 : tensor<5xf32>
+  }
+}
