@@ -40,7 +40,10 @@ func SupportedOps() []string {
 // modified. Outputs are fresh tensors (or the inputs themselves where the
 // program returns an argument unchanged).
 func Run(ctx context.Context, m *ir.Module, fn *ir.Func, inputs []*tensor.Tensor, lim Limits) ([]*tensor.Tensor, Stats, error) {
-	c := newCtx(ctx, m, lim)
+	return run(newCtx(ctx, m, lim), m, fn, inputs)
+}
+
+func run(c *Ctx, m *ir.Module, fn *ir.Func, inputs []*tensor.Tensor) ([]*tensor.Tensor, Stats, error) {
 	if len(inputs) != len(fn.Args) {
 		return nil, Stats{}, diag.New(diag.InvalidInput, "input.count", fn.Pos,
 			"@%s takes %d inputs, got %d", fn.Name, len(fn.Args), len(inputs))

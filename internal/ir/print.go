@@ -92,6 +92,22 @@ func isPlainSymbol(s string) bool {
 	return true
 }
 
+// isPlainKey reports whether an attribute name can be printed bare: it
+// must lex as one identifier.
+func isPlainKey(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '$' || c == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
 func (pr *printer) fn(f *Func, depth int) {
 	pr.names = map[*Value]string{}
 	pr.next, pr.args = 0, 0
@@ -261,7 +277,7 @@ func (pr *printer) dict(d Dict) {
 		if i > 0 {
 			pr.ws(", ")
 		}
-		if isPlainSymbol(a.Name) {
+		if isPlainKey(a.Name) {
 			pr.ws(a.Name)
 		} else {
 			pr.str(a.Name)

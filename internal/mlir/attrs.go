@@ -17,11 +17,15 @@ func (p *parser) parseAttrDictInto(props, attrs *ir.Dict) bool {
 		return false
 	}
 	for _, a := range d {
+		target := props
 		if strings.Contains(a.Name, ".") {
-			attrs.Set(a.Name, a.Value)
-		} else {
-			props.Set(a.Name, a.Value)
+			target = attrs
 		}
+		if target.Has(a.Name) {
+			p.syntax("attribute %q is given twice", a.Name)
+			return false
+		}
+		target.Set(a.Name, a.Value)
 	}
 	return true
 }

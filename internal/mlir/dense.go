@@ -319,6 +319,17 @@ func (p *parser) encodeReal(d tensor.DType, dst []byte) {
 		var f float64
 		switch t.kind {
 		case tInt, tFloat:
+			if d != tensor.F64 {
+				// Round the decimal once, straight to the narrow type.
+				text := t.text
+				if neg {
+					text = "-" + text
+				}
+				if bits, ok := tensor.ParseFloatBits(d, text); ok {
+					putBits(dst, bits)
+					return
+				}
+			}
 			v, err := strconv.ParseFloat(t.text, 64)
 			if err != nil && !strings.Contains(err.Error(), "range") {
 				p.failf(pos, "parse.dense", "bad float %q", t.text)

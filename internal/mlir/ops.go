@@ -217,6 +217,10 @@ func (p *parser) parseFuncInto(m *ir.Module) {
 			return
 		}
 		// The entry block's arguments are the function's arguments.
+		if len(f.Body.Blocks[0].Args) > 0 {
+			p.failf(f.Pos, "parse.blocks", "function @%s declares arguments on its entry block; declare them in the signature only", f.Name)
+			return
+		}
 		f.Body.Blocks[0].Args = f.Args
 	}
 	p.skipLoc()

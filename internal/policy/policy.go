@@ -200,22 +200,79 @@ func (p *Policy) Check(m *ir.Module) error {
 	if m == nil {
 		return nil
 	}
-	var err *diag.Error
-	m.Walk(func(f *ir.Func, op *ir.Op) bool {
-		err = p.checkOp(op)
-		return err == nil
-	})
-	if err != nil {
-		return err
+	c := checker{p: p, dialects: set(p.AllowedDialects), denied: set(p.DeniedOps), targets: set(p.AllowedCustomCalls)}
+	if p.AllowCheckOps {
+		for _, t := range CheckTargets {
+			c.targets[t] = true
+		}
+	}
+	for _, f := range m.Funcs {
+		if f == nil || f.Body == nil {
+			continue
+		}
+		// Pre-order walk with an explicit stack; nil parts of malformed IR
+		// are skipped (the verifier rejects them).
+		type frame struct {
+			ops []*ir.Op
+			i   int
+		}
+		var stack []frame
+		for _, b := range f.Body.Blocks {
+			if b != nil {
+				stack = append(stack, frame{ops: b.Ops})
+			}
+		}
+		slices.Reverse(stack)
+		for len(stack) > 0 {
+			fr := &stack[len(stack)-1]
+			if fr.i >= len(fr.ops) {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			op := fr.ops[fr.i]
+			fr.i++
+			if op == nil {
+				continue
+			}
+			if err := c.checkOp(op); err != nil {
+				return err
+			}
+			for ri := len(op.Regions) - 1; ri >= 0; ri-- {
+				r := op.Regions[ri]
+				if r == nil {
+					continue
+				}
+				for bi := len(r.Blocks) - 1; bi >= 0; bi-- {
+					if r.Blocks[bi] != nil {
+						stack = append(stack, frame{ops: r.Blocks[bi].Ops})
+					}
+				}
+			}
+		}
 	}
 	return nil
 }
 
-func (p *Policy) checkOp(op *ir.Op) *diag.Error {
+// checker holds a policy's lists as sets for one Check.
+type checker struct {
+	p                         *Policy
+	dialects, denied, targets map[string]bool
+}
+
+func set(v []string) map[string]bool {
+	m := make(map[string]bool, len(v))
+	for _, s := range v {
+		m[s] = true
+	}
+	return m
+}
+
+func (c *checker) checkOp(op *ir.Op) *diag.Error {
+	p := c.p
 	name := op.Name
 	dialect, _, _ := strings.Cut(name, ".")
 	testOp := dialect == "check" || dialect == "interpreter"
-	if !slices.Contains(p.AllowedDialects, dialect) && !(testOp && p.AllowCheckOps) {
+	if !c.dialects[dialect] && !(testOp && p.AllowCheckOps) {
 		hint := "use only ops of the dialects " + strings.Join(p.AllowedDialects, ", ")
 		why := ""
 		if testOp {
@@ -226,13 +283,13 @@ func (p *Policy) checkOp(op *ir.Op) *diag.Error {
 			Msg:  fmt.Sprintf("%s belongs to the dialect %q, which the %s policy does not allow%s", clip(name), clip(dialect), p.label(), why),
 			Hint: hint}
 	}
-	if slices.Contains(p.DeniedOps, name) {
+	if c.denied[name] {
 		return &diag.Error{Kind: diag.Rejected, Rule: "policy.op", Op: name, Pos: op.Pos,
 			Msg:  fmt.Sprintf("%s is forbidden by the %s policy: %s", name, p.label(), opReason(name)),
 			Hint: "remove the op; hlogate runs single-device, self-contained, deterministic programs"}
 	}
 	if name == "stablehlo.custom_call" {
-		return p.checkCustomCall(op)
+		return c.checkCustomCall(op)
 	}
 	return nil
 }
@@ -244,17 +301,15 @@ func (p *Policy) label() string {
 	return clip(p.Name)
 }
 
-func (p *Policy) checkCustomCall(op *ir.Op) *diag.Error {
+func (c *checker) checkCustomCall(op *ir.Op) *diag.Error {
+	p := c.p
 	t, ok := op.Props.Get("call_target_name").(ir.StringAttr)
 	if !ok {
 		return &diag.Error{Kind: diag.Rejected, Rule: "policy.custom_call", Op: op.Name, Pos: op.Pos,
 			Msg: "custom_call without a call_target_name", Hint: "name the target"}
 	}
 	target := string(t)
-	if slices.Contains(p.AllowedCustomCalls, target) {
-		return nil
-	}
-	if p.AllowCheckOps && slices.Contains(CheckTargets, target) {
+	if c.targets[target] {
 		return nil
 	}
 	return &diag.Error{Kind: diag.Rejected, Rule: "policy.custom_call", Op: op.Name, Pos: op.Pos,

@@ -81,7 +81,7 @@ func checkExpectConst(c *ctx) *diag.Error {
 		return c.missing("value")
 	}
 	e, ok := a.(*ir.ElementsAttr)
-	if !ok || e.Type == nil {
+	if !ok || e == nil || e.Type == nil {
 		return c.badAttr("value", "a dense<...> literal", a)
 	}
 	if !ir.TypesEqual(e.Type, x) {
@@ -153,11 +153,21 @@ func checkRunParallel(c *ctx) *diag.Error {
 	if !ok || len(grid) == 0 {
 		return c.badAttr("programs", "a non-empty array of arrays of functions", a)
 	}
+	if len(grid) > maxListLen {
+		return c.errf("programs", "run fewer programs", "programs has more than %d rows", maxListLen)
+	}
 	var ins, outs []ir.Type
 	width := -1
+	entries := 0
 	for _, row := range grid {
+		if r, ok := row.(ir.ArrayAttr); ok {
+			entries += len(r)
+		}
+		if entries > maxListLen {
+			return c.errf("programs", "run fewer programs", "programs has more than %d entries", maxListLen)
+		}
 		r, ok := row.(ir.ArrayAttr)
-		if !ok || len(r) == 0 || (width >= 0 && len(r) != width) {
+		if !ok || len(r) == 0 || len(r) > maxListLen || (width >= 0 && len(r) != width) {
 			return c.errf("programs", "give every row the same number of functions", "programs must be a rectangular grid of functions")
 		}
 		width = len(r)
@@ -184,8 +194,8 @@ func checkRunParallel(c *ctx) *diag.Error {
 	}
 	if inf := c.attr("infeed"); inf != nil {
 		arr, ok := inf.(ir.ArrayAttr)
-		if !ok {
-			return c.badAttr("infeed", "an array of functions", inf)
+		if !ok || len(arr) > maxListLen {
+			return c.badAttr("infeed", "an array of at most 1024 functions", inf)
 		}
 		for _, e := range arr {
 			name, ok := symbolRef(e)

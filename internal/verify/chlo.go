@@ -13,35 +13,35 @@ import (
 // listed here are accepted; any other chlo.* op is unknown.
 
 var _ = register(map[string]func(*ctx) *diag.Error{
-	"chlo.acos":       unary(cFloat | cComplex),
-	"chlo.acosh":      unary(cFloat | cComplex),
-	"chlo.asin":       unary(cFloat | cComplex),
-	"chlo.asinh":      unary(cFloat | cComplex),
-	"chlo.atan":       unary(cFloat | cComplex),
-	"chlo.atanh":      unary(cFloat | cComplex),
-	"chlo.cosh":       unary(cFloat | cComplex),
-	"chlo.sinh":       unary(cFloat | cComplex),
-	"chlo.tan":        unary(cFloat | cComplex),
-	"chlo.conj":       unary(cComplex),
-	"chlo.square":     unary(cInt | cFloat | cComplex),
-	"chlo.erf":        unary(cFloat),
-	"chlo.erfc":       unary(cFloat),
-	"chlo.erf_inv":    unary(cFloat),
-	"chlo.lgamma":     unary(cFloat),
-	"chlo.digamma":    unary(cFloat),
-	"chlo.bessel_i1e": unary(cFloat),
-	"chlo.is_inf":     chloIsInf,
-	"chlo.is_neg_inf": chloIsInf,
-	"chlo.is_pos_inf": chloIsInf,
-	"chlo.next_after": binaryExact(cFloat),
-	"chlo.polygamma":  binaryExact(cFloat),
-	"chlo.zeta":       binaryExact(cFloat),
-	"chlo.mulhi":      binaryExact(cInt),
-	"chlo.top_k":      chloTopK,
-	"chlo.constant":   chloConstant,
+	"chlo.acos":          unary(cFloat | cComplex),
+	"chlo.acosh":         unary(cFloat | cComplex),
+	"chlo.asin":          unary(cFloat | cComplex),
+	"chlo.asinh":         unary(cFloat | cComplex),
+	"chlo.atan":          unary(cFloat | cComplex),
+	"chlo.atanh":         unary(cFloat | cComplex),
+	"chlo.cosh":          unary(cFloat | cComplex),
+	"chlo.sinh":          unary(cFloat | cComplex),
+	"chlo.tan":           unary(cFloat | cComplex),
+	"chlo.conj":          unary(cComplex),
+	"chlo.square":        unary(cInt | cFloat | cComplex),
+	"chlo.erf":           unary(cFloat),
+	"chlo.erfc":          unary(cFloat),
+	"chlo.erf_inv":       unary(cFloat),
+	"chlo.lgamma":        unary(cFloat),
+	"chlo.digamma":       unary(cFloat),
+	"chlo.bessel_i1e":    unary(cFloat),
+	"chlo.is_inf":        chloIsInf,
+	"chlo.is_neg_inf":    chloIsInf,
+	"chlo.is_pos_inf":    chloIsInf,
+	"chlo.next_after":    binaryExact(cFloat),
+	"chlo.polygamma":     binaryExact(cFloat),
+	"chlo.zeta":          binaryExact(cFloat),
+	"chlo.mulhi":         binaryExact(cInt),
+	"chlo.top_k":         chloTopK,
+	"chlo.constant":      chloConstant,
 	"chlo.constant_like": chloConstantLike,
-	"chlo.ragged_dot": chloRaggedDot,
-	"chlo.scan":       chloScan,
+	"chlo.ragged_dot":    chloRaggedDot,
+	"chlo.scan":          chloScan,
 
 	"chlo.broadcast_add":                    chloBroadcast(cAnyNQ, false),
 	"chlo.broadcast_subtract":               chloBroadcast(cNumeric, false),
@@ -150,7 +150,7 @@ func chloConstantLike(c *ctx) *diag.Error {
 			return c.errf("types", "use a value of the result's element type", "boolean value for a %s result", r.Elem)
 		}
 	case *ir.ElementsAttr:
-		if len(v.Type.Shape) != 0 || !v.Type.Elem.Equal(r.Elem) {
+		if v == nil || v.Type == nil || len(v.Type.Shape) != 0 || !v.Type.Elem.Equal(r.Elem) {
 			return c.errf("types", "use a scalar of the result's element type", "value of type %s for a %s result", v.Type, r.Elem)
 		}
 		if err := literalSize(c, v, "value"); err != nil {
@@ -321,7 +321,7 @@ func chloRaggedDot(c *ctx) *diag.Error {
 		return c.missing("ragged_dot_dimension_numbers")
 	}
 	s, ok := a.(*ir.StructAttr)
-	if !ok || s.Name != "ragged_dot" {
+	if !ok || s == nil || s.Name != "ragged_dot" {
 		return c.badAttr("ragged_dot_dimension_numbers", "#chlo.ragged_dot<...>", a)
 	}
 	var lb, rb, lc, rc, lr, rg []int64
@@ -414,7 +414,7 @@ func chloScan(c *ctx) *diag.Error {
 		return c.errf("region", "give scan one body region", "scan needs 1 region, has %d", len(c.op.Regions))
 	}
 	seg, ok := c.attr("operandSegmentSizes").(*ir.DenseArrayAttr)
-	if !ok || len(seg.Ints) != 2 || seg.Ints[0] < 0 || seg.Ints[1] < 0 || seg.Ints[0]+seg.Ints[1] != int64(len(c.op.Operands)) {
+	if !ok || seg == nil || len(seg.Ints) != 2 || seg.Ints[0] < 0 || seg.Ints[1] < 0 || seg.Ints[0]+seg.Ints[1] != int64(len(c.op.Operands)) {
 		return c.errf("arity", "list the inputs and the inits", "scan needs operandSegmentSizes splitting its operands into inputs and inits")
 	}
 	n, m := int(seg.Ints[0]), int(seg.Ints[1])

@@ -43,7 +43,7 @@ func (c *ctx) replicaGroups(name string, required bool) (int64, *diag.Error) {
 		return -1, nil
 	}
 	e, ok := a.(*ir.ElementsAttr)
-	if !ok {
+	if !ok || e == nil || e.Type == nil {
 		return -1, c.badAttr(name, "a 2-D dense<...> : tensor<NxMxi64> literal", a)
 	}
 	if len(e.Type.Shape) != 2 || e.Type.Elem.Quant != nil || !e.Type.Elem.DType.IsInteger() {
@@ -99,7 +99,7 @@ func (c *ctx) channel(required bool) (int64, int64, *diag.Error) {
 		}
 	} else {
 		s, ok := a.(*ir.StructAttr)
-		if !ok || s.Name != "channel_handle" {
+		if !ok || s == nil || s.Name != "channel_handle" {
 			return 0, 0, c.badAttr("channel_handle", "#stablehlo.channel_handle<handle = N, type = T>", a)
 		}
 		var err *diag.Error
@@ -366,7 +366,7 @@ func (c *ctx) pairs() *diag.Error {
 		return nil
 	}
 	e, ok := a.(*ir.ElementsAttr)
-	if !ok {
+	if !ok || e == nil || e.Type == nil {
 		return c.badAttr("source_target_pairs", "a dense<...> : tensor<Nx2xi64> literal", a)
 	}
 	if len(e.Type.Shape) != 2 || e.Type.Shape[1] != 2 || e.Type.Elem.Quant != nil || !e.Type.Elem.DType.IsInteger() {

@@ -12,10 +12,16 @@ import (
 	"github.com/hlogate/hlogate/tensor"
 )
 
-// maxAttrInts caps how many integers of an attribute literal (replica
-// groups, source-target pairs, layouts) the verifier will read. Lists tied to
-// a rank are checked against the rank before any element is read.
-const maxAttrInts = 1 << 16
+// Attribute values can be shared through aliases (`#a = [...]` used by many
+// ops), so per-op work on an attribute must be bounded independently of
+// the source size: integer lists (dimension numbers, sizes, layouts) longer
+// than maxListLen and process-id literals (replica groups, source-target
+// pairs) with more than maxAttrInts elements are refused before their
+// elements are read.
+const (
+	maxListLen  = 1 << 10
+	maxAttrInts = 1 << 12
+)
 
 // ctx is the state of one op's check.
 type ctx struct {
@@ -166,7 +172,7 @@ const (
 	cInt     = cSInt | cUInt
 	cQuant   = cQuantPT | cQuantPA
 	cNumeric = cInt | cFloat | cComplex
-	cAnyNQ   = cBool | cNumeric         // any non-quantized
+	cAnyNQ   = cBool | cNumeric          // any non-quantized
 	cAny     = cBool | cNumeric | cQuant // anything
 )
 
@@ -470,7 +476,7 @@ func (c *ctx) intAttr(name string, def int64, required bool) (int64, *diag.Error
 }
 
 // intsAttr reads an integer-list attribute. present is false when absent.
-// Lists longer than maxAttrInts are refused before they are read.
+// Lists longer than maxListLen are refused before they are read.
 func (c *ctx) intsAttr(name string, required bool) (v []int64, present bool, err *diag.Error) {
 	a := c.attr(name)
 	if a == nil {
@@ -483,22 +489,28 @@ func (c *ctx) intsAttr(name string, required bool) (v []int64, present bool, err
 }
 
 func (c *ctx) intsOf(name string, a ir.Attr) ([]int64, bool, *diag.Error) {
+	tooLong := func() *diag.Error {
+		return c.errf("attr", "shorten "+name, "attribute %s of %s has more than %d elements", name, c.op.Name, maxListLen)
+	}
 	switch x := a.(type) {
 	case *ir.DenseArrayAttr:
-		if x.Floats != nil {
+		if x == nil || x.Floats != nil {
 			return nil, true, c.badAttr(name, "a list of integers", a)
+		}
+		if len(x.Ints) > maxListLen {
+			return nil, true, tooLong()
 		}
 		return x.Ints, true, nil
 	case ir.ArrayAttr:
-		if len(x) > maxAttrInts {
-			return nil, true, c.errf("attr", "shorten "+name, "attribute %s of %s has %d elements", name, c.op.Name, len(x))
+		if len(x) > maxListLen {
+			return nil, true, tooLong()
 		}
 	case *ir.ElementsAttr:
-		if len(x.Type.Shape) > 1 {
+		if x == nil || x.Type == nil || len(x.Type.Shape) > 1 {
 			return nil, true, c.badAttr(name, "a 1-D list of integers", a)
 		}
-		if n, ok := x.NumElements(); !ok || n > maxAttrInts {
-			return nil, true, c.errf("attr", "shorten "+name, "attribute %s of %s is too large", name, c.op.Name)
+		if n, ok := x.NumElements(); !ok || n > maxListLen {
+			return nil, true, tooLong()
 		}
 	}
 	v, ok := ir.Ints(a)
@@ -516,11 +528,17 @@ func (c *ctx) boolsAttr(name string) ([]int64, bool, *diag.Error) {
 	}
 	switch x := a.(type) {
 	case *ir.DenseArrayAttr:
-		if x.Floats != nil {
+		if x == nil || x.Floats != nil {
 			return nil, true, c.badAttr(name, "a list of booleans", a)
+		}
+		if len(x.Ints) > maxListLen {
+			return nil, true, c.errf("attr", "shorten "+name, "attribute %s of %s has more than %d elements", name, c.op.Name, maxListLen)
 		}
 		return x.Ints, true, nil
 	case ir.ArrayAttr:
+		if len(x) > maxListLen {
+			return nil, true, c.errf("attr", "shorten "+name, "attribute %s of %s has more than %d elements", name, c.op.Name, maxListLen)
+		}
 		out := make([]int64, 0, len(x))
 		for _, e := range x {
 			b, ok := ir.Bool(e)
@@ -733,9 +751,9 @@ func (c *ctx) ret(b *ir.Block, i int) ([]*ir.Value, *diag.Error) {
 		return nil, c.errf("region", "end the region with stablehlo.return", "region #%d of %s is empty", i, c.op.Name)
 	}
 	last := b.Ops[len(b.Ops)-1]
-	if last.Name != "stablehlo.return" {
+	if last == nil || last.Name != "stablehlo.return" {
 		return nil, c.errf("region", "end the region with stablehlo.return",
-			"region #%d of %s ends with %s, not stablehlo.return", i, c.op.Name, last.Name)
+			"region #%d of %s does not end with stablehlo.return", i, c.op.Name)
 	}
 	return last.Operands, nil
 }
@@ -837,7 +855,7 @@ func constInts(v *ir.Value, max int64) ([]int64, bool) {
 		return nil, false
 	}
 	e, ok := v.Def.Props.Get("value").(*ir.ElementsAttr)
-	if !ok || e.Type == nil {
+	if !ok || e == nil || e.Type == nil {
 		return nil, false
 	}
 	n, ok := e.NumElements()

@@ -237,6 +237,9 @@ func checkComposite(c *ctx) *diag.Error {
 func callees(op *ir.Op) []string {
 	var out []string
 	add := func(a ir.Attr) {
+		if len(out) >= maxListLen {
+			return // the op's own check rejects such lists
+		}
 		if s, ok := symbolRef(a); ok {
 			out = append(out, s)
 		}
@@ -296,13 +299,12 @@ func (v *verifier) findCycles() map[*ir.Op]bool {
 		if f.Body == nil {
 			continue
 		}
-		f.Body.Walk(func(op *ir.Op) bool {
+		walkOps(f.Body, func(op *ir.Op) {
 			for _, name := range callees(op) {
 				if j, ok := idx[name]; ok {
 					adj[i] = append(adj[i], edge{j, op})
 				}
 			}
-			return true
 		})
 	}
 	n := len(nodes)

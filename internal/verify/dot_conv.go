@@ -57,8 +57,23 @@ func (c *ctx) structInts(s *ir.StructAttr, field, what string) ([]int64, *diag.E
 	if a == nil {
 		return nil, nil
 	}
+	switch x := a.(type) {
+	case *ir.DenseArrayAttr:
+		if x == nil || x.Floats != nil {
+			return nil, c.errf(what, "write "+field+" as a list of integers", "field %s must be a list of integers", field)
+		}
+		if len(x.Ints) > maxListLen {
+			return nil, c.errf(what, "shorten "+field, "field %s has more than %d elements", field, maxListLen)
+		}
+	case ir.ArrayAttr:
+		if len(x) > maxListLen {
+			return nil, c.errf(what, "shorten "+field, "field %s has more than %d elements", field, maxListLen)
+		}
+	default:
+		return nil, c.errf(what, "write "+field+" as a list of integers", "field %s must be a list of integers", field)
+	}
 	v, ok := ir.Ints(a)
-	if !ok || len(v) > maxAttrInts {
+	if !ok {
 		return nil, c.errf(what, "write "+field+" as a list of integers", "field %s must be a list of integers", field)
 	}
 	return v, nil
@@ -85,7 +100,7 @@ func (c *ctx) structAttr(name, structName string) (*ir.StructAttr, *diag.Error) 
 		return nil, c.missing(name)
 	}
 	s, ok := a.(*ir.StructAttr)
-	if !ok || s.Name != structName {
+	if !ok || s == nil || s.Name != structName {
 		return nil, c.badAttr(name, "#stablehlo."+structName+"<...>", a)
 	}
 	return s, nil
@@ -253,7 +268,7 @@ func (c *ctx) dotAlgorithm(prec []string) *diag.Error {
 		return nil
 	}
 	s, ok := a.(*ir.StructAttr)
-	if !ok || s.Name != "dot_algorithm" {
+	if !ok || s == nil || s.Name != "dot_algorithm" {
 		return c.badAttr("algorithm", "#stablehlo.dot_algorithm<...>", a)
 	}
 	for _, p := range prec {
@@ -440,7 +455,7 @@ func (c *ctx) paddingAttr(n int, what string) ([]int64, *diag.Error) {
 		return make([]int64, 2*n), nil
 	}
 	e, ok := a.(*ir.ElementsAttr)
-	if !ok {
+	if !ok || e == nil || e.Type == nil {
 		if v, ok := ir.Ints(a); ok && len(v) == 2*n && n == 0 {
 			return v, nil
 		}

@@ -158,7 +158,7 @@ func (c *ctx) gatherShape(x, idx *ir.TensorType, res *ir.TensorType, g *gatherDi
 	for d := range rank {
 		if contains(g.offset, int64(d)) {
 			if oi >= len(offs) {
-				return nil, c.errf("shape", "", "offset_dims do not match the slice")
+				return nil, c.errf("shape", "check offset_dims against the slice sizes", "offset_dims do not match the slice")
 			}
 			want = append(want, offs[oi])
 			oi++
@@ -240,6 +240,9 @@ func checkDynamicGather(c *ctx) *diag.Error {
 	}
 	want, err := c.gatherShape(x, idx, res, g, sizes)
 	if err != nil {
+		return err
+	}
+	if err := c.elemIn(x, cAnyNQ|cQuantPT, "operand"); err != nil {
 		return err
 	}
 	if err := c.sameElem(x, res, "operand", "result"); err != nil {

@@ -51,7 +51,9 @@ func gop(name string, ins, outs []string, tail string) string {
 }
 
 // g1 is gop with one result.
-func g1(name string, ins []string, out, tail string) string { return gop(name, ins, []string{out}, tail) }
+func g1(name string, ins []string, out, tail string) string {
+	return gop(name, ins, []string{out}, tail)
+}
 
 // ts repeats a type n times.
 func ts(t string, n int) []string {

@@ -46,7 +46,7 @@ func checkConstant(c *ctx) *diag.Error {
 		return c.missing("value")
 	}
 	e, ok := a.(*ir.ElementsAttr)
-	if !ok || e.Type == nil {
+	if !ok || e == nil || e.Type == nil {
 		return c.badAttr("value", "a dense<...> literal", a)
 	}
 	if !ir.TypesEqual(e.Type, r) {
@@ -74,7 +74,7 @@ func literalSize(c *ctx, e *ir.ElementsAttr, name string) *diag.Error {
 		}
 	}
 	if int64(len(e.Data)) != want {
-		return c.errf(name, "", "literal %s holds %d bytes, its type needs %d", name, len(e.Data), want)
+		return c.errf(name, malformed, "literal %s holds %d bytes, its type needs %d", name, len(e.Data), want)
 	}
 	return nil
 }
@@ -135,6 +135,9 @@ func checkCustomCall(c *ctx) *diag.Error {
 		if !ok {
 			return c.badAttr("called_computations", "an array of symbol references", a)
 		}
+		if len(arr) > maxListLen {
+			return c.errf("attr", "call fewer computations", "called_computations has more than %d entries", maxListLen)
+		}
 		for _, e := range arr {
 			name, ok := symbolRef(e)
 			if !ok {
@@ -189,9 +192,12 @@ func (c *ctx) customCallAliases() *diag.Error {
 	if !ok {
 		return c.badAttr("output_operand_aliases", "an array of #stablehlo.output_operand_alias", a)
 	}
+	if len(arr) > len(c.op.Results)+len(c.op.Operands) {
+		return c.errf("aliases", "alias each output at most once", "output_operand_aliases has %d entries for %d results", len(arr), len(c.op.Results))
+	}
 	for k, e := range arr {
 		s, ok := e.(*ir.StructAttr)
-		if !ok || s.Name != "output_operand_alias" {
+		if !ok || s == nil || s.Name != "output_operand_alias" {
 			return c.badAttr("output_operand_aliases", "an array of #stablehlo.output_operand_alias", a)
 		}
 		outIdx, err := c.structInts(s, "output_tuple_indices", "aliases")

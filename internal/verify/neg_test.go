@@ -246,6 +246,14 @@ func shapeCases() []negCase {
   func.return %r : tensor<2x3xf32>
 }`, "verify.dynamic_iota.shape")
 	add("dynamic_iota/dim", g1("stablehlo.dynamic_iota", []string{"tensor<2xi64>"}, "tensor<?x?xf32>", " {iota_dimension = 5 : i64}"), "verify.dynamic_iota.iota_dimension")
+	pa := "tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.5, 0.5}>>"
+	add("slice/per_axis", g1("stablehlo.slice", []string{pa}, pa, " {start_indices = array<i64: 0, 0>, limit_indices = array<i64: 2, 3>, strides = array<i64: 1, 1>}"), "verify.slice.element_type")
+	add("reverse/per_axis", g1("stablehlo.reverse", []string{pa}, pa, " {dimensions = array<i64: 0>}"), "verify.reverse.element_type")
+	add("concatenate/per_axis", g1("stablehlo.concatenate", []string{pa, pa}, "tensor<4x3x!quant.uniform<i8:f32:1, {0.5, 0.5, 0.5}>>", " {dimension = 0 : i64}"), "verify.concatenate.element_type")
+	add("dynamic_slice/per_axis", g1("stablehlo.dynamic_slice", []string{pa, i32s, i32s}, "tensor<1x3x!quant.uniform<i8:f32:1, {0.5, 0.5, 0.5}>>", " {slice_sizes = array<i64: 1, 3>}"), "verify.dynamic_slice.element_type")
+	add("dynamic_update_slice/per_axis", g1("stablehlo.dynamic_update_slice", []string{pa, pa, i32s, i32s}, pa, ""), "verify.dynamic_update_slice.element_type")
+	add("pad/per_axis", g1("stablehlo.pad", []string{pa, "tensor<!quant.uniform<i8:f32, 0.5>>"}, pa, " {edge_padding_low = array<i64: 0, 0>, edge_padding_high = array<i64: 0, 0>, interior_padding = array<i64: 0, 0>}"), "verify.pad.element_type")
+	add("dynamic_pad/per_axis", g1("stablehlo.dynamic_pad", []string{pa, "tensor<!quant.uniform<i8:f32, 0.5>>", i2, i2, i2}, "tensor<?x?x!quant.uniform<i8:f32:1, {0.5, 0.5, 0.5}>>", ""), "verify.dynamic_pad.element_type")
 	add("get_dimension_size/range", g1("stablehlo.get_dimension_size", []string{f23}, i32s, " {dimension = 2 : i64}"), "verify.get_dimension_size.dimension")
 	add("get_dimension_size/result", g1("stablehlo.get_dimension_size", []string{f23}, i64s, " {dimension = 1 : i64}"), "verify.get_dimension_size.types")
 	return cs
@@ -984,7 +992,9 @@ func chloCheckCases() []negCase {
 // policyCases are valid programs the default policy must refuse.
 func policyCases() []negCase {
 	var cs []negCase
-	add := func(name, src, rule string, st stage) { cs = append(cs, negCase{name: name, src: src, rule: rule, stage: st}) }
+	add := func(name, src, rule string, st stage) {
+		cs = append(cs, negCase{name: name, src: src, rule: rule, stage: st})
+	}
 	for _, target := range []string{
 		"xla_python_cpu_callback", "xla_python_gpu_callback", "xla_ffi_python_cpu_callback", "xla_ffi_python_gpu_callback",
 		"xla_ffi_partitioned_python_cpu_callback", "tpu_custom_call", "mosaic_gpu", "mosaic_gpu_v2", "CustomSPMDPartitioning",

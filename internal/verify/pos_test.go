@@ -85,7 +85,7 @@ func TestPositive(t *testing.T) {
 		"if": gop("stablehlo.if", []string{bs}, []string{i32s}, regions(
 			region(nil, []string{`%c = "stablehlo.constant"() {value = dense<0> : tensor<i32>} : () -> tensor<i32>`}, []string{"%c"}, []string{i32s}),
 			region(nil, []string{`%c = "stablehlo.constant"() {value = dense<1> : tensor<i32>} : () -> tensor<i32>`}, []string{"%c"}, []string{i32s}))),
-		"case": gop("stablehlo.case", []string{i32s}, nil, regions(region(nil, nil, nil, nil))),
+		"case":                   gop("stablehlo.case", []string{i32s}, nil, regions(region(nil, nil, nil, nil))),
 		"custom_call_ffi":        gop("stablehlo.custom_call", []string{f23}, []string{f23}, ` {call_target_name = "lapack_spotrf_ffi", api_version = 4 : i32, backend_config = {uplo = 76 : ui8}, operand_layouts = [dense<[0, 1]> : tensor<2xindex>], result_layouts = [dense<[1, 0]> : tensor<2xindex>], output_operand_aliases = [#stablehlo.output_operand_alias<output_tuple_indices = [], operand_index = 0, operand_tuple_indices = []>]}`),
 		"tuple":                  g1("stablehlo.tuple", []string{f32s, tok}, "tuple<tensor<f32>, !stablehlo.token>", ""),
 		"get_tuple_element":      g1("stablehlo.get_tuple_element", []string{"tuple<tensor<f32>, tensor<i32>>"}, i32s, " {index = 1 : i32}"),

@@ -290,6 +290,9 @@ func checkReverse(c *ctx) *diag.Error {
 	if err != nil {
 		return err
 	}
+	if err := c.elemIn(x, cAnyNQ|cQuantPT, "operand"); err != nil {
+		return err
+	}
 	dims, _, err := c.intsAttr("dimensions", true)
 	if err != nil {
 		return err
@@ -324,6 +327,9 @@ func checkSlice(c *ctx) *diag.Error {
 	if len(start) != rank || len(limit) != rank || len(strides) != rank {
 		return c.errf("indices", fmt.Sprintf("give %d start, limit and stride values", rank),
 			"slice of a rank-%d operand has %d start, %d limit and %d stride values", rank, len(start), len(limit), len(strides))
+	}
+	if err := c.elemIn(x, cAnyNQ|cQuantPT, "operand"); err != nil {
+		return err
 	}
 	if err := c.sameElem(x, r, "operand", "result"); err != nil {
 		return err
@@ -393,6 +399,9 @@ func checkDynamicSlice(c *ctx) *diag.Error {
 	if err := c.indexOperands(1, "start index"); err != nil {
 		return err
 	}
+	if err := c.elemIn(x, cAnyNQ|cQuantPT, "operand"); err != nil {
+		return err
+	}
 	for i, s := range sizes {
 		if s < 0 || (x.Shape[i] >= 0 && s > x.Shape[i]) {
 			return c.errf("slice_sizes", "use 0 <= slice size <= dimension size",
@@ -425,6 +434,9 @@ func checkDynamicUpdateSlice(c *ctx) *diag.Error {
 	}
 	r, err := c.resultT(0)
 	if err != nil {
+		return err
+	}
+	if err := c.elemIn(x, cAnyNQ|cQuantPT, "operand"); err != nil {
 		return err
 	}
 	if err := c.sameType(x, r, "operand", "result"); err != nil {
@@ -528,6 +540,9 @@ func checkConcatenate(c *ctx) *diag.Error {
 		return err
 	}
 	first := ts[0]
+	if err := c.elemIn(first, cAnyNQ|cQuantPT, "operand #0"); err != nil {
+		return err
+	}
 	rank := len(first.Shape)
 	if dim < 0 || dim >= int64(rank) {
 		return c.errf("dimension", fmt.Sprintf("use a dimension in [0, %d)", rank), "dimension %d is out of range for rank %d", dim, rank)
@@ -684,6 +699,9 @@ func checkDynamicPad(c *ctx) *diag.Error {
 			return err
 		}
 		vals[i-2] = v
+	}
+	if err := c.elemIn(x, cAnyNQ|cQuantPT, "operand"); err != nil {
+		return err
 	}
 	if err := c.sameElem(x, pv, "operand", "padding_value"); err != nil {
 		return err

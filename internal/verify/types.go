@@ -44,9 +44,16 @@ func checkValueType(t ir.Type) *typeErr {
 }
 
 func checkTensorType(t *ir.TensorType) *typeErr {
+	n := int64(1)
 	for _, d := range t.Shape {
 		if d < ir.Dynamic {
 			return &typeErr{"verify.type.shape", "use non-negative sizes or ?", fmt.Sprintf("%s has a negative dimension", t)}
+		}
+		if d > 0 {
+			if n > dimLimit/d {
+				return &typeErr{"verify.type.shape", "use smaller tensors", fmt.Sprintf("%s has more than 2^62 elements", typeStr(t))}
+			}
+			n *= d
 		}
 	}
 	if t.Bounds != nil {

@@ -70,9 +70,9 @@ func (v *verifier) run() *diag.Error {
 		return err
 	}
 	v.cyclic = v.findCycles()
-	for _, f := range v.m.Funcs {
+	for i, f := range v.m.Funcs {
 		if f == nil {
-			continue
+			return v.modErr("verify.func.body", malformed, "function #%d of the module is missing", i)
 		}
 		if err := v.checkFunc(f); err != nil {
 			return err
@@ -134,7 +134,7 @@ func (v *verifier) checkEntry() *diag.Error {
 func (v *verifier) checkFunc(f *ir.Func) *diag.Error {
 	for i, a := range f.Args {
 		if a == nil {
-			return funcErr(f, "verify.func.signature", "", "argument #%d of @%s is missing", i, f.Name)
+			return funcErr(f, "verify.func.signature", malformed, "argument #%d of @%s is missing", i, f.Name)
 		}
 		if err := checkValueType(a.Type); err != nil {
 			return funcErr(f, err.rule, err.hint, "argument #%d of @%s: %s", i, f.Name, err.msg)
@@ -166,7 +166,7 @@ func (v *verifier) checkFunc(f *ir.Func) *diag.Error {
 	if err := v.walk(f, top); err != nil {
 		return err
 	}
-	if len(top.Ops) == 0 || top.Ops[len(top.Ops)-1].Name != "func.return" {
+	if len(top.Ops) == 0 || top.Ops[len(top.Ops)-1] == nil || top.Ops[len(top.Ops)-1].Name != "func.return" {
 		return funcErr(f, "verify.func.return", "end the function with func.return", "@%s does not end with func.return", f.Name)
 	}
 	return nil
@@ -191,7 +191,7 @@ func (v *verifier) walk(f *ir.Func, top *ir.Block) *diag.Error {
 		fr.idx++
 		last := fr.idx == len(fr.ops)
 		if op == nil {
-			return funcErr(f, "verify.op.invalid", "", "nil op in @%s", f.Name)
+			return funcErr(f, "verify.op.invalid", malformed, "nil op in @%s", f.Name)
 		}
 		if err := v.checkOp(f, op, fr.inFunc, last); err != nil {
 			return err
@@ -217,12 +217,12 @@ func (v *verifier) checkOp(f *ir.Func, op *ir.Op, inFunc, last bool) *diag.Error
 	c := &ctx{v: v, op: op, fn: f, short: shortName(op.Name)}
 	for i, o := range op.Operands {
 		if o == nil || o.Type == nil {
-			return c.ruleErr("verify.op.invalid", "", "operand #%d of %s is missing", i, op.Name)
+			return c.ruleErr("verify.op.invalid", malformed, "operand #%d of %s is missing", i, op.Name)
 		}
 	}
 	for i, r := range op.Results {
 		if r == nil {
-			return c.ruleErr("verify.op.invalid", "", "result #%d of %s is missing", i, op.Name)
+			return c.ruleErr("verify.op.invalid", malformed, "result #%d of %s is missing", i, op.Name)
 		}
 		if err := checkValueType(r.Type); err != nil {
 			return c.ruleErr(err.rule, err.hint, "%s of %s: %s", resultName(i), op.Name, err.msg)
@@ -230,21 +230,21 @@ func (v *verifier) checkOp(f *ir.Func, op *ir.Op, inFunc, last bool) *diag.Error
 	}
 	for ri, r := range op.Regions {
 		if r == nil {
-			return c.errf("region", "", "region #%d of %s is missing", ri, op.Name)
+			return c.errf("region", malformed, "region #%d of %s is missing", ri, op.Name)
 		}
 		if len(r.Blocks) != 1 || r.Blocks[0] == nil {
 			return c.errf("region", "use exactly one block", "region #%d of %s must have exactly one block, has %d", ri, op.Name, len(r.Blocks))
 		}
 		for ai, a := range r.Blocks[0].Args {
 			if a == nil {
-				return c.errf("region", "", "argument #%d of region #%d is missing", ai, ri)
+				return c.errf("region", malformed, "argument #%d of region #%d is missing", ai, ri)
 			}
 			if err := checkValueType(a.Type); err != nil {
 				return c.ruleErr(err.rule, err.hint, "argument #%d of region #%d of %s: %s", ai, ri, op.Name, err.msg)
 			}
 		}
 		b := r.Blocks[0]
-		if len(b.Ops) == 0 || b.Ops[len(b.Ops)-1].Name != "stablehlo.return" {
+		if len(b.Ops) == 0 || b.Ops[len(b.Ops)-1] == nil || b.Ops[len(b.Ops)-1].Name != "stablehlo.return" {
 			return c.errf("region", "end the region with stablehlo.return", "region #%d of %s does not end with stablehlo.return", ri, op.Name)
 		}
 	}
@@ -272,7 +272,7 @@ func checkFuncReturn(c *ctx, inFunc, last bool) *diag.Error {
 			"func.return must be the last op of a function body")
 	}
 	if len(c.op.Results) != 0 || len(c.op.Regions) != 0 {
-		return c.ruleErr("verify.func.return", "", "func.return has no results or regions")
+		return c.ruleErr("verify.func.return", "write func.return with operands only", "func.return has no results or regions")
 	}
 	if len(c.op.Operands) != len(f.Results) {
 		return c.ruleErr("verify.func.return", fmt.Sprintf("return %d value(s)", len(f.Results)),
@@ -332,4 +332,33 @@ func KnownOps() []string {
 	}
 	out = append(out, "func.return", "stablehlo.return")
 	return out
+}
+
+// malformed is the hint for IR that text cannot produce (missing values,
+// nil regions): the IR was built or rewritten incorrectly.
+const malformed = "the IR is malformed; re-parse the program from text"
+
+// walkOps visits every op of r in pre-order with an explicit stack,
+// skipping nil regions, blocks and ops (which checkOp reports).
+func walkOps(r *ir.Region, fn func(*ir.Op)) {
+	stack := []*ir.Region{r}
+	for len(stack) > 0 {
+		cur := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if cur == nil {
+			continue
+		}
+		for _, b := range cur.Blocks {
+			if b == nil {
+				continue
+			}
+			for _, op := range b.Ops {
+				if op == nil {
+					continue
+				}
+				fn(op)
+				stack = append(stack, op.Regions...)
+			}
+		}
+	}
 }
