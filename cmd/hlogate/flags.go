@@ -3,11 +3,10 @@ package main
 import (
 	"flag"
 
-	"github.com/hlogate/hlogate/internal/exec"
+	"github.com/hlogate/hlogate/internal/units"
 
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -15,7 +14,7 @@ import (
 // byteSize is a flag value that accepts sizes like 512MiB, 2GB, 1048576.
 type byteSize int64
 
-func (b *byteSize) String() string { return exec.FormatBytes(int64(*b)) }
+func (b *byteSize) String() string { return units.FormatBytes(int64(*b)) }
 
 func (b *byteSize) Set(s string) error {
 	v, err := parseByteSize(s)
@@ -26,30 +25,7 @@ func (b *byteSize) Set(s string) error {
 	return nil
 }
 
-var sizeUnits = []struct {
-	suffix string
-	mult   float64
-}{
-	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
-	{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40}, {"B", 1},
-}
-
-func parseByteSize(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	mult := 1.0
-	for _, u := range sizeUnits {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 || math.IsNaN(f) || f*mult > math.MaxInt64/2 {
-		return 0, fmt.Errorf("bad size %q: use a number with an optional unit, like 512MiB or 2GB", s)
-	}
-	return int64(f * mult), nil
-}
+func parseByteSize(s string) (int64, error) { return units.ParseBytes(s) }
 
 // count is a flag value that accepts 1e8 as well as 100000000.
 type count int64
@@ -57,11 +33,11 @@ type count int64
 func (c *count) String() string { return strconv.FormatInt(int64(*c), 10) }
 
 func (c *count) Set(s string) error {
-	f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
-	if err != nil || f < 0 || f > math.MaxInt64/2 || f != math.Trunc(f) {
-		return fmt.Errorf("bad count %q: use a whole number like 100000000 or 1e8", s)
+	n, err := units.ParseCount(s)
+	if err != nil {
+		return err
 	}
-	*c = count(f)
+	*c = count(n)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/ir"
+	"github.com/hlogate/hlogate/internal/units"
 )
 
 // Budget is what one execution may spend. Zero fields are not checked.
@@ -111,17 +112,7 @@ func formatBytes(n int64) string {
 	if n == Unbounded {
 		return "unbounded"
 	}
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	f := float64(n)
-	u := 0
-	for f >= 1024 && u < len(units)-1 {
-		f /= 1024
-		u++
-	}
-	if u == 0 {
-		return fmt.Sprintf("%dB", n)
-	}
-	return fmt.Sprintf("%.3g%s", f, units[u])
+	return units.FormatBytes(n)
 }
 
 // FormatCount prints a count with a k/M/G/T suffix ("unbounded" for the

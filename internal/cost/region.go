@@ -267,8 +267,9 @@ func scratch(op *ir.Op) int64 {
 		s = satAdd(satMul(inElems, 16), slots)
 	case "stablehlo.fft":
 		s = satMul(satAdd(inElems, outElems), 32)
-	case "stablehlo.triangular_solve", "stablehlo.cholesky":
-		s = satMul(satAdd(inElems, outElems), 16)
+	case "stablehlo.triangular_solve", "stablehlo.cholesky", "stablehlo.custom_call":
+		// working copies in float64/complex128 (LAPACK targets)
+		s = satMul(satAdd(inElems, outElems), 32)
 	}
 	if quantized(op) {
 		// dequantized working copies of every operand and result

@@ -106,6 +106,16 @@ func OpFLOPs(op *ir.Op, in, out []Shape) int64 {
 			m := in[0][len(in[0])-1]
 			return satMul(satMul(elems(in[1]), m), 1)
 		}
+	case "stablehlo.custom_call":
+		target, _ := op.Attr("call_target_name").(ir.StringAttr)
+		shapes := make([][]int64, len(in))
+		for i, s := range in {
+			shapes[i] = s
+		}
+		if f := LapackFLOPs(string(target), shapes); f >= 0 {
+			return f
+		}
+		return 0
 	case "stablehlo.cholesky":
 		if len(in) == 1 && len(in[0]) >= 2 {
 			m := in[0][len(in[0])-1]

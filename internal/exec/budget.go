@@ -2,6 +2,7 @@ package exec
 
 import (
 	"github.com/hlogate/hlogate/internal/diag"
+	"github.com/hlogate/hlogate/internal/units"
 	"github.com/hlogate/hlogate/tensor"
 )
 
@@ -27,7 +28,7 @@ func (b *Budget) Reserve(n int64) error {
 	if b.Limit > 0 && n > b.Limit-b.used {
 		return diag.New(diag.Limit, "limit.memory", diag.Pos{},
 			"the program needs %s more memory while %s is in use, over the limit of %s",
-			FormatBytes(n), FormatBytes(b.used), FormatBytes(b.Limit)).
+			units.FormatBytes(n), units.FormatBytes(b.used), units.FormatBytes(b.Limit)).
 			WithHint("raise --max-memory or give the program smaller inputs")
 	}
 	b.used += n
@@ -39,24 +40,6 @@ func (b *Budget) Reserve(n int64) error {
 
 // Release returns n bytes.
 func (b *Budget) Release(n int64) { b.used -= n }
-
-// FormatBytes prints a byte count with a binary unit (512MiB).
-func FormatBytes(n int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	f := float64(n)
-	u := 0
-	for f >= 1024 && u < len(units)-1 {
-		f /= 1024
-		u++
-	}
-	if u == 0 {
-		return itoa(n) + "B"
-	}
-	if f == float64(int64(f)) {
-		return itoa(int64(f)) + units[u]
-	}
-	return ftoa(f) + units[u]
-}
 
 func bytesOf(d tensor.DType, shape []int64) (int64, error) {
 	n, err := tensor.ByteSize(d, shape)
