@@ -57,6 +57,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	pol, err := loadPolicy(*policySpec)
+	if err == nil {
+		err = applyPolicyLimits(fs, pol)
+	}
 	if err != nil {
 		return fail(stdout, stderr, *asJSON, err)
 	}

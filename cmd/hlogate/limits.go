@@ -11,6 +11,7 @@ import (
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
+	"github.com/hlogate/hlogate/internal/policy"
 )
 
 // limitFlags are the resource limits shared by check --cost and run.
@@ -151,4 +152,20 @@ func analyze(m *ir.Module, fn *ir.Func, l *limitFlags) (*cost.Report, error, err
 		return nil, nil, err
 	}
 	return r, r.Admit(l.budget()), nil
+}
+
+// applyPolicyLimits sets each limit flag that was not given on the command
+// line from the policy file's "limits" section.
+func applyPolicyLimits(fs *flag.FlagSet, pol *policy.Policy) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for name, v := range pol.Limits.Values() {
+		if set[name] || fs.Lookup(name) == nil {
+			continue
+		}
+		if err := fs.Set(name, v); err != nil {
+			return usageError("policy limits.%s: %v", name, err)
+		}
+	}
+	return nil
 }

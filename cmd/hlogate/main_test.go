@@ -94,11 +94,18 @@ func TestRunExitCodes(t *testing.T) {
   func.return %r : tensor<i64>
 }
 `), 0o644)
+	pol := filepath.Join(dir, "tight.json")
+	os.WriteFile(pol, []byte(`{"name": "tight", "allowed_dialects": ["stablehlo", "func"], "denied_ops": [], "allowed_custom_calls": [], "allow_check_ops": false, "limits": {"max_flops": "10"}}`), 0o644)
+	badPol := filepath.Join(dir, "bad.json")
+	os.WriteFile(badPol, []byte(`{"name": "bad", "allowed_dialects": ["stablehlo"], "denied_ops": [], "allowed_custom_calls": [], "allow_check_ops": false, "limits": {"max_memory": "lots"}}`), 0o644)
 	cases := []struct {
 		args []string
 		code int
 		rule string
 	}{
+		{[]string{"run", "../../examples/affine.mlir", "--input", "../../examples/x.json", "--policy", pol, "--json"}, 3, `"rule":"cost.flops"`},
+		{[]string{"run", "../../examples/affine.mlir", "--input", "../../examples/x.json", "--policy", pol, "--max-flops", "1e6", "--json"}, 0, `"outputs"`},
+		{[]string{"run", "../../examples/affine.mlir", "--input", "../../examples/x.json", "--policy", badPol, "--json"}, 2, `"rule":"policy.file"`},
 		{[]string{"run", "../../examples/affine.mlir", "--input", bad, "--json"}, 3, `"rule":"input.shape"`},
 		{[]string{"run", "../../examples/affine.mlir", "--json"}, 3, `"rule":"input.count"`},
 		{[]string{"run", "../../examples/callback.mlir", "--json"}, 3, `"rule":"policy.custom_call"`},

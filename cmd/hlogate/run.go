@@ -54,6 +54,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		defer func() { printStats(stderr, start, st) }()
 	}
 	pol, err := loadPolicy(*policySpec)
+	if err == nil {
+		err = applyPolicyLimits(fs, pol)
+	}
 	if err != nil {
 		return fail(stdout, stderr, *asJSON, err)
 	}

@@ -18,9 +18,11 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/ir"
+	"github.com/hlogate/hlogate/internal/units"
 )
 
 // MaxFileBytes caps the size of a policy file.
@@ -46,6 +48,61 @@ type Policy struct {
 	// and interpreter dialects and the check.* custom_call targets in
 	// CheckTargets. DeniedOps still applies to them.
 	AllowCheckOps bool `json:"allow_check_ops"`
+	// Limits, when present, sets resource limits for programs run under
+	// this policy; a command-line flag given explicitly still wins.
+	Limits *Limits `json:"limits,omitempty"`
+}
+
+// Limits are resource limits written the way users type them: sizes with
+// units ("512MiB"), counts ("1e11"), durations ("5s"). Empty fields keep
+// the defaults (docs/LIMITS.md).
+type Limits struct {
+	MaxMemory string `json:"max_memory,omitempty"`
+	MaxFLOPs  string `json:"max_flops,omitempty"`
+	MaxSteps  string `json:"max_steps,omitempty"`
+	MaxOutput string `json:"max_output,omitempty"`
+	MaxInput  string `json:"max_input,omitempty"`
+	MaxSource string `json:"max_source,omitempty"`
+	Timeout   string `json:"timeout,omitempty"`
+}
+
+// Values returns the limits keyed by their command-line flag names
+// (max-memory, max-flops, ...), omitting empty ones.
+func (l *Limits) Values() map[string]string {
+	out := map[string]string{}
+	if l == nil {
+		return out
+	}
+	for k, v := range map[string]string{
+		"max-memory": l.MaxMemory, "max-flops": l.MaxFLOPs, "max-steps": l.MaxSteps,
+		"max-output": l.MaxOutput, "max-input": l.MaxInput, "max-source": l.MaxSource, "timeout": l.Timeout,
+	} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func (l *Limits) validate() error {
+	for k, v := range l.Values() {
+		var err error
+		switch k {
+		case "max-flops", "max-steps":
+			_, err = units.ParseCount(v)
+		case "timeout":
+			var d time.Duration
+			if d, err = time.ParseDuration(v); err == nil && d <= 0 {
+				err = fmt.Errorf("timeout must be positive")
+			}
+		default:
+			_, err = units.ParseBytes(v)
+		}
+		if err != nil {
+			return usage("policy.file", "limits.%s: %v", strings.ReplaceAll(k, "-", "_"), err)
+		}
+	}
+	return nil
 }
 
 // CheckTargets are the custom_call targets of upstream's test harness
@@ -154,6 +211,11 @@ func usage(rule, format string, args ...any) *diag.Error {
 
 // Validate checks that every entry is a plausible name.
 func (p *Policy) Validate() error {
+	if p.Limits != nil {
+		if err := p.Limits.validate(); err != nil {
+			return err
+		}
+	}
 	for _, l := range []struct {
 		field string
 		v     []string
