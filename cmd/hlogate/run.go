@@ -17,6 +17,8 @@ import (
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/internal/mlir"
 	"github.com/hlogate/hlogate/internal/pipeline"
+	"github.com/hlogate/hlogate/internal/refine"
+	"github.com/hlogate/hlogate/internal/verify"
 	"github.com/hlogate/hlogate/tensor"
 )
 
@@ -79,6 +81,15 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := checkInputs(fn, in); err != nil {
 		return fail(stdout, stderr, *asJSON, withFile(err, path))
+	}
+	if refine.NeedsRefinement(m) {
+		// Shape-polymorphic: specialise to these inputs' shapes, then
+		// verify and bound the refined module like any other.
+		rm, err := refineForInputs(m, fn, in)
+		if err != nil {
+			return fail(stdout, stderr, *asJSON, withFile(err, path))
+		}
+		m, fn = rm, rm.Entry(fn.Name)
 	}
 	_, admitErr, err := analyze(m, fn, lim)
 	if err == nil {
@@ -280,4 +291,27 @@ func argTypes(fn *ir.Func) []ir.Type {
 		ts[i] = a.Type
 	}
 	return ts
+}
+
+// refineForInputs refines a shape-polymorphic module to the shapes (and
+// dimension-argument values) of the given inputs.
+func refineForInputs(m *ir.Module, fn *ir.Func, in []*tensor.Tensor) (*ir.Module, error) {
+	shapes := make([][]int64, len(in))
+	for i, t := range in {
+		shapes[i] = t.Shape
+	}
+	vals := map[int]int64{}
+	for _, i := range refine.DimArgs(fn) {
+		if at := ir.Tensor(fn.Args[i].Type); at != nil && len(in[i].Shape) == 0 && in[i].DType == at.Elem.DType {
+			vals[i] = in[i].Int64(0)
+		}
+	}
+	rm, err := refine.RefineWith(m, fn, refine.Inputs{Shapes: shapes, Values: vals})
+	if err != nil {
+		return nil, err
+	}
+	if err := verify.Module(rm); err != nil {
+		return nil, err
+	}
+	return rm, nil
 }
