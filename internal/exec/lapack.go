@@ -481,4 +481,3 @@ func lpSaturate(vs ...int64) int64 {
 	}
 	return p
 }
-
