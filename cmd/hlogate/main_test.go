@@ -98,11 +98,15 @@ func TestRunExitCodes(t *testing.T) {
 	os.WriteFile(pol, []byte(`{"name": "tight", "allowed_dialects": ["stablehlo", "func"], "denied_ops": [], "allowed_custom_calls": [], "allow_check_ops": false, "limits": {"max_flops": "10"}}`), 0o644)
 	badPol := filepath.Join(dir, "bad.json")
 	os.WriteFile(badPol, []byte(`{"name": "bad", "allowed_dialects": ["stablehlo"], "denied_ops": [], "allowed_custom_calls": [], "allow_check_ops": false, "limits": {"max_memory": "lots"}}`), 0o644)
+	five := filepath.Join(dir, "five.json")
+	os.WriteFile(five, []byte(`{"dtype": "int64", "shape": [1], "data": [5]}`), 0o644)
 	cases := []struct {
 		args []string
 		code int
 		rule string
 	}{
+		// a shape read from an input value: runs under the meters
+		{[]string{"run", "../../testdata/attacks/dyn_iota_from_input.mlir", "--input", five, "--json"}, 0, `"data":[10]`},
 		{[]string{"run", "../../examples/affine.mlir", "--input", "../../examples/x.json", "--policy", pol, "--json"}, 3, `"rule":"cost.flops"`},
 		{[]string{"run", "../../examples/affine.mlir", "--input", "../../examples/x.json", "--policy", pol, "--max-flops", "1e6", "--json"}, 0, `"outputs"`},
 		{[]string{"run", "../../examples/affine.mlir", "--input", "../../examples/x.json", "--policy", badPol, "--json"}, 2, `"rule":"policy.file"`},

@@ -86,10 +86,16 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		// Shape-polymorphic: specialise to these inputs' shapes, then
 		// verify and bound the refined module like any other.
 		rm, err := refineForInputs(m, fn, in)
-		if err != nil {
+		switch {
+		case err == nil:
+			m, fn = rm, rm.Entry(fn.Name)
+		case diag.RuleOf(err) == "refine.unsupported":
+			// Shapes that depend on input values cannot be fixed ahead of
+			// time: the unrefined program runs with unbounded static cost,
+			// under the memory, step, FLOP and deadline meters.
+		default:
 			return fail(stdout, stderr, *asJSON, withFile(err, path))
 		}
-		m, fn = rm, rm.Entry(fn.Name)
 	}
 	_, admitErr, err := analyze(m, fn, lim)
 	if err == nil {
