@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/hlogate/hlogate/internal/sandbox"
 )
 
 type command struct {
@@ -33,6 +35,7 @@ func commands() []command {
 const version = "0.1.0-dev"
 
 func main() {
+	sandbox.MaybeRunWorker() // a sandboxed execution worker never returns from here
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
 }
 

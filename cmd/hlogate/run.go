@@ -18,6 +18,7 @@ import (
 	"github.com/hlogate/hlogate/internal/mlir"
 	"github.com/hlogate/hlogate/internal/pipeline"
 	"github.com/hlogate/hlogate/internal/refine"
+	"github.com/hlogate/hlogate/internal/sandbox"
 	"github.com/hlogate/hlogate/internal/verify"
 	"github.com/hlogate/hlogate/tensor"
 )
@@ -39,13 +40,14 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	maxSource := byteSize(mlir.DefaultLimits().MaxSourceBytes)
 	fs.Var(&maxSource, "max-source", "largest program accepted (e.g. 64MiB)")
 	stats := fs.Bool("stats", false, "print wall time, FLOPs, steps, peak tensor memory and peak RSS to stderr")
+	isolation := fs.String("isolation", "none", "where the program executes: 'none' (in this process) or 'process' (a sandboxed worker process: namespaces, cgroups, rlimits, Landlock, seccomp; see internal/sandbox)")
 	maxInput := byteSize(1 << 30)
 	fs.Var(&maxInput, "max-input", "largest total input data accepted (e.g. 256MiB)")
 	pos, code := parseFlags(fs, args)
 	if code >= 0 {
 		return code
 	}
-	if len(pos) != 1 {
+	if len(pos) != 1 || (*isolation != "none" && *isolation != "process") {
 		fs.Usage()
 		return 2
 	}
@@ -106,7 +108,18 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), lim.timeout)
 	defer cancel()
-	outs, st, err := exec.Run(ctx, m, fn, in, lim.execLimits())
+	var outs []*tensor.Tensor
+	if *isolation == "process" {
+		// The worker re-parses the program: the original source keeps
+		// diagnostic positions; a refined module is sent printed.
+		prog := src
+		if refine.NeedsRefinement(mods[0]) {
+			prog = ir.Print(m)
+		}
+		outs, st, _, err = sandbox.Exec(ctx, sandbox.Config{}, prog, fn.Name, in, lim.execLimits(), lim.timeout)
+	} else {
+		outs, st, err = exec.Run(ctx, m, fn, in, lim.execLimits())
+	}
 	if err != nil {
 		return fail(stdout, stderr, *asJSON, withFile(err, path))
 	}

@@ -1,0 +1,357 @@
+package sandbox
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/hlogate/hlogate/internal/diag"
+)
+
+// Wire protocol between the parent and a worker, over two pipes.
+//
+// Every message is one frame:
+//
+//	magic "HLGS" | version u8 | type u8 | 0 u16 | payload length u32 (LE) | payload
+//
+// Payload fields are uvarint-length-prefixed byte strings and (u)varints,
+// in a fixed order per message type; see Request and Response. The decoder
+// is strict: unknown versions and types, trailing bytes, over-long fields,
+// counts larger than the bytes left and frames over the cap are all errors.
+// Nothing is allocated from a length before that length is checked against
+// both its cap and the bytes actually present.
+
+const (
+	protoVersion = 1
+
+	frameRequest  = 1
+	frameResponse = 2
+
+	frameHeaderLen = 12
+
+	// MaxFrame caps any frame. Inputs and outputs are also capped by the
+	// caller's limits; this is the backstop.
+	MaxFrame = 1<<31 - 1
+
+	maxEntryLen   = 1 << 10
+	maxStringLen  = 64 << 10 // diag rule, op, message, hint, layers
+	maxTensors    = 1 << 12  // inputs or outputs per message
+	maxPos        = 1 << 30
+	statusOK      = 0
+	statusError   = 1
+	maxDiagKind   = uint64(diag.Usage)
+	maxLimitValue = 1<<63 - 1
+)
+
+var frameMagic = [4]byte{'H', 'L', 'G', 'S'}
+
+// Limits are the execution limits carried to the worker.
+type Limits struct {
+	MaxMemory    int64 // exec.Limits.MaxMemory
+	MaxSteps     int64
+	MaxCallDepth int64
+	MaxFLOPs     int64
+	TimeoutNanos int64 // the run's deadline, relative to the start of execution
+	// SoftMemory is the worker's Go heap soft limit (GOMEMLIMIT), 0 for none.
+	SoftMemory int64
+}
+
+// Request is what the parent sends: a program, its entry point, limits and
+// the inputs as .npy blobs, in argument order.
+type Request struct {
+	Program []byte
+	Entry   string
+	Limits  Limits
+	Inputs  [][]byte
+}
+
+// Stats mirrors exec.Stats.
+type Stats struct {
+	PeakMemory, Steps, Work, FLOPs int64
+}
+
+// Response is what the worker sends back: outputs as .npy blobs, or a
+// diagnostic. Layers lists the in-worker sandbox layers that applied.
+type Response struct {
+	Outputs [][]byte
+	Err     *diag.Error
+	Stats   Stats
+	Layers  string
+}
+
+var errFrame = errors.New("sandbox: malformed frame")
+
+func frameErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errFrame, fmt.Sprintf(format, args...))
+}
+
+// WriteFrame writes one frame of the given type.
+func WriteFrame(w io.Writer, typ byte, payload []byte) error {
+	if len(payload) > MaxFrame {
+		return frameErr("payload of %d bytes is over the %d-byte cap", len(payload), MaxFrame)
+	}
+	var h [frameHeaderLen]byte
+	copy(h[:4], frameMagic[:])
+	h[4] = protoVersion
+	h[5] = typ
+	binary.LittleEndian.PutUint32(h[8:], uint32(len(payload)))
+	if _, err := w.Write(h[:]); err != nil {
+		return err
+	}
+	_, err := w.Write(payload)
+	return err
+}
+
+// ReadFrame reads one frame of type want whose payload is at most maxLen
+// bytes. Memory grows with the bytes actually received, never with the
+// claimed length alone.
+func ReadFrame(r io.Reader, want byte, maxLen int64) ([]byte, error) {
+	var h [frameHeaderLen]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return nil, err
+	}
+	if [4]byte(h[:4]) != frameMagic {
+		return nil, frameErr("bad magic")
+	}
+	if h[4] != protoVersion {
+		return nil, frameErr("protocol version %d, want %d", h[4], protoVersion)
+	}
+	if h[5] != want {
+		return nil, frameErr("frame type %d, want %d", h[5], want)
+	}
+	if h[6] != 0 || h[7] != 0 {
+		return nil, frameErr("reserved bytes set")
+	}
+	n := int64(binary.LittleEndian.Uint32(h[8:]))
+	if maxLen > MaxFrame {
+		maxLen = MaxFrame
+	}
+	if n > maxLen {
+		return nil, frameErr("payload of %d bytes is over the %d-byte cap", n, maxLen)
+	}
+	// Read in chunks so a lying length costs only what was really sent.
+	const chunk = 1 << 20
+	buf := make([]byte, 0, min(n, chunk))
+	for int64(len(buf)) < n {
+		k := min(n-int64(len(buf)), chunk)
+		start := len(buf)
+		buf = append(buf, make([]byte, k)...)
+		if _, err := io.ReadFull(r, buf[start:]); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+// enc builds a payload.
+type enc struct{ b []byte }
+
+func (e *enc) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *enc) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *enc) bytes(p []byte)   { e.uvarint(uint64(len(p))); e.b = append(e.b, p...) }
+func (e *enc) str(s string)     { e.uvarint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *enc) blobs(bs [][]byte) {
+	e.uvarint(uint64(len(bs)))
+	for _, b := range bs {
+		e.bytes(b)
+	}
+}
+
+// dec reads a payload; the first error sticks.
+type dec struct {
+	b   []byte
+	err error
+}
+
+func (d *dec) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = frameErr(format, args...)
+	}
+}
+
+func (d *dec) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail("bad uvarint")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail("bad varint")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// nonneg reads a varint that must lie in [0, max].
+func (d *dec) nonneg(what string, max int64) int64 {
+	v := d.varint()
+	if d.err == nil && (v < 0 || v > max) {
+		d.fail("%s %d out of range [0, %d]", what, v, max)
+		return 0
+	}
+	return v
+}
+
+func (d *dec) bytes(what string, max int64) []byte {
+	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(max) {
+		d.fail("%s of %d bytes is over the %d-byte cap", what, n, max)
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.fail("%s of %d bytes overruns the frame", what, n)
+		return nil
+	}
+	p := d.b[:n:n]
+	d.b = d.b[n:]
+	return p
+}
+
+func (d *dec) str(what string, max int64) string { return string(d.bytes(what, max)) }
+
+func (d *dec) blobs(what string) [][]byte {
+	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	// Each blob takes at least one byte (its length), so a count above the
+	// bytes left is a lie; check before allocating.
+	if n > maxTensors || n > uint64(len(d.b)) {
+		d.fail("%s count %d is over the cap or overruns the frame", what, n)
+		return nil
+	}
+	out := make([][]byte, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		out = append(out, d.bytes(what, MaxFrame))
+	}
+	return out
+}
+
+func (d *dec) end() error {
+	if d.err == nil && len(d.b) != 0 {
+		d.fail("%d trailing bytes", len(d.b))
+	}
+	return d.err
+}
+
+// EncodeRequest encodes r as a payload.
+func EncodeRequest(r *Request) []byte {
+	var e enc
+	e.bytes(r.Program)
+	e.str(r.Entry)
+	l := r.Limits
+	for _, v := range []int64{l.MaxMemory, l.MaxSteps, l.MaxCallDepth, l.MaxFLOPs, l.TimeoutNanos, l.SoftMemory} {
+		e.varint(v)
+	}
+	e.blobs(r.Inputs)
+	return e.b
+}
+
+// DecodeRequest decodes a request payload strictly.
+func DecodeRequest(p []byte) (*Request, error) {
+	d := dec{b: p}
+	r := &Request{}
+	r.Program = d.bytes("program", MaxFrame)
+	r.Entry = d.str("entry", maxEntryLen)
+	r.Limits = Limits{
+		MaxMemory:    d.nonneg("max memory", maxLimitValue),
+		MaxSteps:     d.nonneg("max steps", maxLimitValue),
+		MaxCallDepth: d.nonneg("max call depth", 1<<20),
+		MaxFLOPs:     d.nonneg("max flops", maxLimitValue),
+		TimeoutNanos: d.nonneg("timeout", maxLimitValue),
+		SoftMemory:   d.nonneg("soft memory", maxLimitValue),
+	}
+	r.Inputs = d.blobs("input")
+	if err := d.end(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// EncodeResponse encodes r as a payload.
+func EncodeResponse(r *Response) []byte {
+	var e enc
+	if r.Err != nil {
+		e.uvarint(statusError)
+		x := r.Err
+		e.uvarint(uint64(x.Kind))
+		e.str(clip(x.Rule))
+		e.str(clip(x.Op))
+		e.str(clip(x.Msg))
+		e.str(clip(x.Hint))
+		e.varint(int64(x.Pos.Line))
+		e.varint(int64(x.Pos.Col))
+	} else {
+		e.uvarint(statusOK)
+		e.blobs(r.Outputs)
+	}
+	for _, v := range []int64{r.Stats.PeakMemory, r.Stats.Steps, r.Stats.Work, r.Stats.FLOPs} {
+		e.varint(v)
+	}
+	e.str(clip(r.Layers))
+	return e.b
+}
+
+func clip(s string) string {
+	if len(s) > maxStringLen {
+		return s[:maxStringLen]
+	}
+	return s
+}
+
+// DecodeResponse decodes a response payload strictly.
+func DecodeResponse(p []byte) (*Response, error) {
+	d := dec{b: p}
+	r := &Response{}
+	switch st := d.uvarint(); {
+	case d.err != nil:
+	case st == statusError:
+		k := d.uvarint()
+		if d.err == nil && k > maxDiagKind {
+			d.fail("diag kind %d unknown", k)
+		}
+		x := &diag.Error{Kind: diag.Kind(k)}
+		x.Rule = d.str("rule", maxStringLen)
+		x.Op = d.str("op", maxStringLen)
+		x.Msg = d.str("message", maxStringLen)
+		x.Hint = d.str("hint", maxStringLen)
+		x.Pos.Line = int32(d.nonneg("line", maxPos))
+		x.Pos.Col = int32(d.nonneg("column", maxPos))
+		r.Err = x
+	case st == statusOK:
+		r.Outputs = d.blobs("output")
+	default:
+		d.fail("status %d unknown", st)
+	}
+	r.Stats = Stats{
+		PeakMemory: d.nonneg("peak memory", maxLimitValue),
+		Steps:      d.nonneg("steps", maxLimitValue),
+		Work:       d.nonneg("work", maxLimitValue),
+		FLOPs:      d.nonneg("flops", maxLimitValue),
+	}
+	r.Layers = d.str("layers", maxStringLen)
+	if err := d.end(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
