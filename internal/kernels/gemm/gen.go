@@ -1,0 +1,3 @@
+package gemm
+
+//go:generate go run ./internal/asmgen -o kernels_amd64.s

@@ -1,0 +1,698 @@
+package plan
+
+import (
+	"math"
+
+	"github.com/hlogate/hlogate/internal/ir"
+	"github.com/hlogate/hlogate/tensor"
+)
+
+type kind uint8
+
+const (
+	kEW      kind = iota + 1 // elementwise (fusible)
+	kStrided                 // broadcast_in_dim, transpose, slice
+	kCopy                    // reshape
+	kConcat
+	kReduce
+	kDot
+)
+
+type ewCode uint8
+
+const (
+	eAdd ewCode = iota + 1
+	eSub
+	eMul
+	eDiv
+	eMax
+	eMin
+	eAnd
+	eOr
+	eXor
+	eNeg
+	eNot
+	eAbs
+	eExp
+	eTanh
+	eLog
+	eSqrt
+	eRsqrt
+	eLogistic
+	eCmpEQ
+	eCmpNE
+	eCmpLT
+	eCmpLE
+	eCmpGT
+	eCmpGE
+	eSelect
+	eConvert
+)
+
+// native describes a node's native kernel.
+type native struct {
+	kind kind
+	code ewCode
+	dt   tensor.DType // operand element type (elementwise), element type otherwise
+	odt  tensor.DType // result element type
+	// strided copy: out[idx] = in[base + Σ idx[d]·istr[d]]
+	base int64
+	istr []int64
+	// concat
+	axis int
+	// reduce
+	redDims []bool
+	// dot
+	dot dotShape
+}
+
+type dotShape struct {
+	batch, m, n, k int
+	transA, transB bool
+}
+
+var ewBinary = map[string]ewCode{
+	"stablehlo.add": eAdd, "stablehlo.subtract": eSub, "stablehlo.multiply": eMul, "stablehlo.divide": eDiv,
+	"stablehlo.maximum": eMax, "stablehlo.minimum": eMin, "stablehlo.and": eAnd, "stablehlo.or": eOr, "stablehlo.xor": eXor,
+}
+
+var ewUnary = map[string]ewCode{
+	"stablehlo.negate": eNeg, "stablehlo.not": eNot, "stablehlo.abs": eAbs, "stablehlo.exponential": eExp,
+	"stablehlo.tanh": eTanh, "stablehlo.log": eLog, "stablehlo.sqrt": eSqrt, "stablehlo.rsqrt": eRsqrt,
+	"stablehlo.logistic": eLogistic,
+}
+
+func isFloat(d tensor.DType) bool { return d == tensor.F32 || d == tensor.F64 }
+func isInt(d tensor.DType) bool   { return d == tensor.I32 || d == tensor.I64 }
+
+// plainElem reports element types whose storage is whole bytes, for the
+// layout kernels (which only move bytes).
+func plainElem(v *value) bool {
+	return v.typ.Elem.Quant == nil && v.dt.Size()*8 == v.dt.Bits() && v.dt.Size() > 0
+}
+
+// supportNative returns the native kernel for n, or nil.
+func supportNative(n *node) *native {
+	op := n.op
+	if len(n.out) != 1 || len(op.Regions) > 0 && op.Name != "stablehlo.reduce" {
+		return nil
+	}
+	for _, v := range n.in {
+		if v.typ.Elem.Quant != nil {
+			return nil
+		}
+	}
+	out := n.out[0]
+	if out.typ.Elem.Quant != nil {
+		return nil
+	}
+	if c, ok := ewBinary[op.Name]; ok && len(n.in) == 2 {
+		d := out.dt
+		if n.in[0].dt != d || n.in[1].dt != d || n.in[0].n != out.n || n.in[1].n != out.n {
+			return nil
+		}
+		switch {
+		case isFloat(d) && c <= eMin, isInt(d) && c != eDiv, d == tensor.Bool && c >= eAnd:
+			return &native{kind: kEW, code: c, dt: d, odt: d}
+		}
+		return nil
+	}
+	if c, ok := ewUnary[op.Name]; ok && len(n.in) == 1 {
+		d := out.dt
+		if n.in[0].dt != d {
+			return nil
+		}
+		switch {
+		case isFloat(d) && c != eNot, isInt(d) && (c == eNeg || c == eNot), d == tensor.Bool && c == eNot:
+			return &native{kind: kEW, code: c, dt: d, odt: d}
+		}
+		return nil
+	}
+	switch op.Name {
+	case "stablehlo.compare":
+		d := n.in[0].dt
+		if !(isFloat(d) || isInt(d)) || n.in[1].dt != d || n.in[0].n != out.n || n.in[1].n != out.n {
+			return nil
+		}
+		if ct, _ := ir.Enum(op.Attr("compare_type")); ct != "" && ct != "FLOAT" && ct != "SIGNED" {
+			return nil
+		}
+		dir, _ := ir.Enum(op.Attr("comparison_direction"))
+		c, ok := map[string]ewCode{"EQ": eCmpEQ, "NE": eCmpNE, "LT": eCmpLT, "LE": eCmpLE, "GT": eCmpGT, "GE": eCmpGE}[dir]
+		if !ok {
+			return nil
+		}
+		return &native{kind: kEW, code: c, dt: d, odt: tensor.Bool}
+	case "stablehlo.select":
+		d := out.dt
+		if n.in[0].dt != tensor.Bool || n.in[0].n != out.n || n.in[1].n != out.n || n.in[2].n != out.n ||
+			!(isFloat(d) || isInt(d) || d == tensor.Bool) {
+			return nil
+		}
+		return &native{kind: kEW, code: eSelect, dt: d, odt: d}
+	case "stablehlo.convert":
+		s, d := n.in[0].dt, out.dt
+		ok := s == d && (isFloat(d) || isInt(d) || d == tensor.Bool) ||
+			isFloat(s) && isFloat(d) ||
+			s == tensor.I32 && (isFloat(d) || d == tensor.I64) ||
+			s == tensor.I64 && d == tensor.I32 ||
+			s == tensor.Bool && (isFloat(d) || isInt(d))
+		if !ok {
+			return nil
+		}
+		return &native{kind: kEW, code: eConvert, dt: s, odt: d}
+	case "stablehlo.reshape":
+		if n.in[0].bytes != out.bytes || n.in[0].dt != out.dt || !plainElem(out) {
+			return nil
+		}
+		return &native{kind: kCopy, dt: out.dt, odt: out.dt}
+	case "stablehlo.broadcast_in_dim", "stablehlo.transpose", "stablehlo.slice":
+		return stridedNative(n)
+	case "stablehlo.concatenate":
+		ax, ok := ir.Int(op.Attr("dimension"))
+		if !ok || ax < 0 || int(ax) >= len(out.shape) || !plainElem(out) {
+			return nil
+		}
+		for _, v := range n.in {
+			if v.dt != out.dt || len(v.shape) != len(out.shape) {
+				return nil
+			}
+		}
+		return &native{kind: kConcat, dt: out.dt, odt: out.dt, axis: int(ax)}
+	case "stablehlo.reduce":
+		return reduceNative(n)
+	case "stablehlo.dot_general":
+		return dotNative(n)
+	}
+	return nil
+}
+
+func rowStrides(shape []int64) []int64 {
+	s := make([]int64, len(shape))
+	acc := int64(1)
+	for i := len(shape) - 1; i >= 0; i-- {
+		s[i] = acc
+		acc *= shape[i]
+	}
+	return s
+}
+
+func stridedNative(n *node) *native {
+	in, out := n.in[0], n.out[0]
+	if in.dt != out.dt || !plainElem(out) || len(n.in) != 1 {
+		return nil
+	}
+	st := rowStrides(in.shape)
+	nat := &native{kind: kStrided, dt: out.dt, odt: out.dt, istr: make([]int64, len(out.shape))}
+	switch n.op.Name {
+	case "stablehlo.broadcast_in_dim":
+		dims, ok := ir.Ints(n.op.Attr("broadcast_dimensions"))
+		if !ok || len(dims) != len(in.shape) {
+			return nil
+		}
+		for i, d := range dims {
+			if d < 0 || int(d) >= len(out.shape) {
+				return nil
+			}
+			if in.shape[i] == out.shape[d] {
+				nat.istr[d] = st[i]
+			} else if in.shape[i] != 1 {
+				return nil
+			}
+		}
+	case "stablehlo.transpose":
+		perm, ok := ir.Ints(n.op.Attr("permutation"))
+		if !ok || len(perm) != len(out.shape) {
+			return nil
+		}
+		for i, p := range perm {
+			if p < 0 || int(p) >= len(in.shape) || in.shape[p] != out.shape[i] {
+				return nil
+			}
+			nat.istr[i] = st[p]
+		}
+	case "stablehlo.slice":
+		start, ok1 := ir.Ints(n.op.Attr("start_indices"))
+		strides, ok2 := ir.Ints(n.op.Attr("strides"))
+		if !ok1 || len(start) != len(in.shape) {
+			return nil
+		}
+		if !ok2 {
+			strides = make([]int64, len(start))
+			for i := range strides {
+				strides[i] = 1
+			}
+		}
+		if len(strides) != len(start) || len(out.shape) != len(in.shape) {
+			return nil
+		}
+		for i := range start {
+			if start[i] < 0 || strides[i] <= 0 || (out.shape[i] > 0 && start[i]+(out.shape[i]-1)*strides[i] >= in.shape[i]) {
+				return nil
+			}
+			nat.base += start[i] * st[i]
+			nat.istr[i] = st[i] * strides[i]
+		}
+	}
+	return nat
+}
+
+// reduceNative accepts one operand, a scalar init and a body that applies
+// one of add, maximum, minimum, multiply to its two arguments.
+func reduceNative(n *node) *native {
+	if len(n.in) != 2 || len(n.out) != 1 || len(n.op.Regions) != 1 || len(n.capt) != 0 {
+		return nil
+	}
+	in, init, out := n.in[0], n.in[1], n.out[0]
+	d := in.dt
+	if !(isFloat(d) || isInt(d)) || init.dt != d || out.dt != d || init.n != 1 {
+		return nil
+	}
+	r := n.op.Regions[0]
+	if len(r.Blocks) != 1 || len(r.Blocks[0].Args) != 2 || len(r.Blocks[0].Ops) != 2 {
+		return nil
+	}
+	b := r.Blocks[0]
+	body, ret := b.Ops[0], b.Ops[1]
+	if ret.Name != "stablehlo.return" || len(ret.Operands) != 1 || len(body.Results) != 1 || ret.Operands[0] != body.Results[0] || len(body.Operands) != 2 {
+		return nil
+	}
+	a0, a1 := body.Operands[0], body.Operands[1]
+	if !(a0 == b.Args[0] && a1 == b.Args[1] || a0 == b.Args[1] && a1 == b.Args[0]) {
+		return nil
+	}
+	var c ewCode
+	switch body.Name {
+	case "stablehlo.add":
+		c = eAdd
+	case "stablehlo.maximum":
+		c = eMax
+	case "stablehlo.minimum":
+		c = eMin
+	case "stablehlo.multiply":
+		c = eMul
+	default:
+		return nil
+	}
+	dims, ok := ir.Ints(n.op.Attr("dimensions"))
+	if !ok {
+		return nil
+	}
+	red := make([]bool, len(in.shape))
+	kept := 0
+	for _, x := range dims {
+		if x < 0 || int(x) >= len(red) || red[x] {
+			return nil
+		}
+		red[x] = true
+	}
+	for i := range red {
+		if !red[i] {
+			if kept >= len(out.shape) || out.shape[kept] != in.shape[i] {
+				return nil
+			}
+			kept++
+		}
+	}
+	if kept != len(out.shape) {
+		return nil
+	}
+	return &native{kind: kReduce, code: c, dt: d, odt: d, redDims: red}
+}
+
+// dotNative accepts dot_generals that map onto (batched) GEMM without
+// copies: leading batch dimensions in order, one contracting dimension on
+// each side, lhs [B, M..., K] or [B, K, M], rhs [B, K, N] or [B, N, K].
+func dotNative(n *node) *native {
+	lhs, rhs, out := n.in[0], n.in[1], n.out[0]
+	d := out.dt
+	if !isFloat(d) || lhs.dt != d || rhs.dt != d {
+		return nil
+	}
+	s, _ := n.op.Attr("dot_dimension_numbers").(*ir.StructAttr)
+	if s == nil {
+		return nil
+	}
+	get := func(name string) []int64 {
+		a := s.Fields.Get(name)
+		if a == nil {
+			return nil
+		}
+		v, ok := ir.Ints(a)
+		if !ok {
+			return []int64{-1}
+		}
+		return v
+	}
+	lb, rb, lc, rc := get("lhs_batching_dimensions"), get("rhs_batching_dimensions"), get("lhs_contracting_dimensions"), get("rhs_contracting_dimensions")
+	nb := len(lb)
+	if len(rb) != nb || len(lc) != 1 || len(rc) != 1 {
+		return nil
+	}
+	batch := int64(1)
+	for i := 0; i < nb; i++ {
+		if lb[i] != int64(i) || rb[i] != int64(i) || lhs.shape[i] != rhs.shape[i] {
+			return nil
+		}
+		batch *= lhs.shape[i]
+	}
+	var ds dotShape
+	lr, rr := len(lhs.shape), len(rhs.shape)
+	switch {
+	case lc[0] == int64(lr-1) && (nb == 0 || lr == nb+2):
+		m := int64(1)
+		for i := nb; i < lr-1; i++ {
+			m *= lhs.shape[i]
+		}
+		ds.m, ds.k = int(m), int(lhs.shape[lr-1])
+	case lr == nb+2 && lc[0] == int64(nb):
+		ds.transA = true
+		ds.m, ds.k = int(lhs.shape[nb+1]), int(lhs.shape[nb])
+	default:
+		return nil
+	}
+	if rr != nb+2 {
+		return nil
+	}
+	switch rc[0] {
+	case int64(nb):
+		ds.n = int(rhs.shape[nb+1])
+	case int64(nb + 1):
+		ds.transB = true
+		ds.n = int(rhs.shape[nb])
+	default:
+		return nil
+	}
+	if int64(ds.k) != rhs.shape[rc[0]] || int64(ds.m)*int64(ds.n)*batch != out.n {
+		return nil
+	}
+	ds.batch = int(batch)
+	return &native{kind: kDot, dt: d, odt: d, dot: ds}
+}
+
+// ---- elementwise evaluation on one chunk ----
+
+type floatT interface{ ~float32 | ~float64 }
+type intT interface{ ~int32 | ~int64 }
+
+func maxF[T floatT](x, y T) T {
+	switch {
+	case x != x:
+		return x
+	case y != y:
+		return y
+	case x == y:
+		if math.Signbit(float64(x)) {
+			return y
+		}
+		return x
+	case x > y:
+		return x
+	}
+	return y
+}
+
+func minF[T floatT](x, y T) T {
+	switch {
+	case x != x:
+		return x
+	case y != y:
+		return y
+	case x == y:
+		if math.Signbit(float64(x)) {
+			return x
+		}
+		return y
+	case x < y:
+		return x
+	}
+	return y
+}
+
+func ewFloat[T floatT](c ewCode, dst, a, b []T) {
+	switch c {
+	case eAdd:
+		b = b[:len(a)]
+		dst = dst[:len(a)]
+		for i := range a {
+			dst[i] = a[i] + b[i]
+		}
+	case eSub:
+		for i := range a {
+			dst[i] = a[i] - b[i]
+		}
+	case eMul:
+		b = b[:len(a)]
+		dst = dst[:len(a)]
+		for i := range a {
+			dst[i] = a[i] * b[i]
+		}
+	case eDiv:
+		for i := range a {
+			dst[i] = a[i] / b[i]
+		}
+	case eMax:
+		for i := range a {
+			dst[i] = maxF(a[i], b[i])
+		}
+	case eMin:
+		for i := range a {
+			dst[i] = minF(a[i], b[i])
+		}
+	case eNeg:
+		for i := range a {
+			dst[i] = -a[i]
+		}
+	case eAbs:
+		for i := range a {
+			dst[i] = T(math.Abs(float64(a[i])))
+		}
+	case eExp: // TODO(perf): vectorised polynomial exp; math.Exp is ~0.2 Gelem/s
+		for i := range a {
+			dst[i] = T(math.Exp(float64(a[i])))
+		}
+	case eTanh:
+		for i := range a {
+			dst[i] = T(math.Tanh(float64(a[i])))
+		}
+	case eLog:
+		for i := range a {
+			dst[i] = T(math.Log(float64(a[i])))
+		}
+	case eSqrt:
+		for i := range a {
+			dst[i] = T(math.Sqrt(float64(a[i])))
+		}
+	case eRsqrt:
+		for i := range a {
+			dst[i] = T(1 / math.Sqrt(float64(a[i])))
+		}
+	case eLogistic:
+		for i := range a {
+			dst[i] = T(1 / (1 + math.Exp(-float64(a[i]))))
+		}
+	}
+}
+
+func ewInt[T intT](c ewCode, dst, a, b []T) {
+	switch c {
+	case eAdd:
+		for i := range a {
+			dst[i] = a[i] + b[i]
+		}
+	case eSub:
+		for i := range a {
+			dst[i] = a[i] - b[i]
+		}
+	case eMul:
+		for i := range a {
+			dst[i] = a[i] * b[i]
+		}
+	case eMax:
+		for i := range a {
+			dst[i] = max(a[i], b[i])
+		}
+	case eMin:
+		for i := range a {
+			dst[i] = min(a[i], b[i])
+		}
+	case eAnd:
+		for i := range a {
+			dst[i] = a[i] & b[i]
+		}
+	case eOr:
+		for i := range a {
+			dst[i] = a[i] | b[i]
+		}
+	case eXor:
+		for i := range a {
+			dst[i] = a[i] ^ b[i]
+		}
+	case eNeg:
+		for i := range a {
+			dst[i] = -a[i]
+		}
+	case eNot:
+		for i := range a {
+			dst[i] = ^a[i]
+		}
+	}
+}
+
+func ewBool(c ewCode, dst, a, b []byte) {
+	for i := range a {
+		switch c {
+		case eAnd:
+			dst[i] = a[i] & b[i]
+		case eOr:
+			dst[i] = a[i] | b[i]
+		case eXor:
+			dst[i] = a[i] ^ b[i]
+		case eNot:
+			dst[i] = 1 - a[i]
+		}
+	}
+}
+
+func b2u(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func cmp[T floatT | intT](c ewCode, dst []byte, a, b []T) {
+	for i := range a {
+		var r bool
+		switch c {
+		case eCmpEQ:
+			r = a[i] == b[i]
+		case eCmpNE:
+			r = a[i] != b[i]
+		case eCmpLT:
+			r = a[i] < b[i]
+		case eCmpLE:
+			r = a[i] <= b[i]
+		case eCmpGT:
+			r = a[i] > b[i]
+		case eCmpGE:
+			r = a[i] >= b[i]
+		}
+		dst[i] = b2u(r)
+	}
+}
+
+func sel[T any](dst []T, p []byte, a, b []T) {
+	for i := range p {
+		if p[i] != 0 {
+			dst[i] = a[i]
+		} else {
+			dst[i] = b[i]
+		}
+	}
+}
+
+func conv[S, D floatT | intT](dst []D, src []S) {
+	for i := range src {
+		dst[i] = D(src[i])
+	}
+}
+
+func convBool[D floatT | intT](dst []D, src []byte) {
+	for i := range src {
+		dst[i] = D(src[i])
+	}
+}
+
+// evalEW computes one elementwise op on a chunk of cnt elements.
+func evalEW(k *native, cnt int, dst []byte, src [][]byte) {
+	arg := func(i int) []byte {
+		if i < len(src) {
+			return src[i]
+		}
+		return nil
+	}
+	switch k.code {
+	case eSelect:
+		p := src[0][:cnt]
+		switch k.odt {
+		case tensor.F32:
+			sel(f32s(dst)[:cnt], p, f32s(src[1]), f32s(src[2]))
+		case tensor.F64:
+			sel(f64s(dst)[:cnt], p, f64s(src[1]), f64s(src[2]))
+		case tensor.I32:
+			sel(i32s(dst)[:cnt], p, i32s(src[1]), i32s(src[2]))
+		case tensor.I64:
+			sel(i64s(dst)[:cnt], p, i64s(src[1]), i64s(src[2]))
+		case tensor.Bool:
+			sel(dst[:cnt], p, src[1], src[2])
+		}
+		return
+	case eConvert:
+		convertChunk(k.dt, k.odt, cnt, dst, src[0])
+		return
+	case eCmpEQ, eCmpNE, eCmpLT, eCmpLE, eCmpGT, eCmpGE:
+		switch k.dt {
+		case tensor.F32:
+			cmp(k.code, dst[:cnt], f32s(src[0])[:cnt], f32s(src[1]))
+		case tensor.F64:
+			cmp(k.code, dst[:cnt], f64s(src[0])[:cnt], f64s(src[1]))
+		case tensor.I32:
+			cmp(k.code, dst[:cnt], i32s(src[0])[:cnt], i32s(src[1]))
+		case tensor.I64:
+			cmp(k.code, dst[:cnt], i64s(src[0])[:cnt], i64s(src[1]))
+		}
+		return
+	}
+	switch k.dt {
+	case tensor.F32:
+		ewFloat(k.code, f32s(dst)[:cnt], f32s(src[0])[:cnt], f32s(arg(1)))
+	case tensor.F64:
+		ewFloat(k.code, f64s(dst)[:cnt], f64s(src[0])[:cnt], f64s(arg(1)))
+	case tensor.I32:
+		ewInt(k.code, i32s(dst)[:cnt], i32s(src[0])[:cnt], i32s(arg(1)))
+	case tensor.I64:
+		ewInt(k.code, i64s(dst)[:cnt], i64s(src[0])[:cnt], i64s(arg(1)))
+	case tensor.Bool:
+		ewBool(k.code, dst[:cnt], src[0][:cnt], arg(1))
+	}
+}
+
+func convertChunk(s, d tensor.DType, cnt int, dst, src []byte) {
+	if s == d {
+		copy(dst[:cnt*s.Size()], src)
+		return
+	}
+	switch s {
+	case tensor.Bool:
+		switch d {
+		case tensor.F32:
+			convBool(f32s(dst)[:cnt], src[:cnt])
+		case tensor.F64:
+			convBool(f64s(dst)[:cnt], src[:cnt])
+		case tensor.I32:
+			convBool(i32s(dst)[:cnt], src[:cnt])
+		case tensor.I64:
+			convBool(i64s(dst)[:cnt], src[:cnt])
+		}
+	case tensor.F32:
+		conv(f64s(dst)[:cnt], f32s(src)[:cnt])
+	case tensor.F64:
+		conv(f32s(dst)[:cnt], f64s(src)[:cnt])
+	case tensor.I32:
+		x := i32s(src)[:cnt]
+		switch d {
+		case tensor.F32: // via float64: exact, then one rounding
+			dd := f32s(dst)[:cnt]
+			for i := range x {
+				dd[i] = float32(float64(x[i]))
+			}
+		case tensor.F64:
+			conv(f64s(dst)[:cnt], x)
+		case tensor.I64:
+			conv(i64s(dst)[:cnt], x)
+		}
+	case tensor.I64:
+		conv(i32s(dst)[:cnt], i64s(src)[:cnt])
+	}
+}

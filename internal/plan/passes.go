@@ -1,0 +1,340 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hlogate/hlogate/internal/exec"
+	"github.com/hlogate/hlogate/internal/ir"
+)
+
+// pureOps have no effects beyond their results: they may be folded,
+// deduplicated and removed when unused. Ops with regions count as pure only
+// when every op inside is pure too.
+var pureOps = map[string]bool{}
+
+func init() {
+	for _, s := range strings.Fields(`abs add and atan2 broadcast_in_dim cbrt ceil clamp compare complex
+		concatenate constant convert cosine count_leading_zeros divide dot dot_general exponential
+		exponential_minus_one floor imag iota is_finite log log_plus_one logistic maximum minimum
+		multiply negate not or popcnt power real reduce remainder reshape reverse round_nearest_afz
+		round_nearest_even rsqrt select shift_left shift_right_arithmetic shift_right_logical sign sine
+		slice sqrt subtract tan tanh transpose xor pad gather dynamic_slice dynamic_update_slice
+		reduce_window sort map bitcast_convert reduce_precision return`) {
+		pureOps["stablehlo."+s] = true
+	}
+}
+
+func isPure(op *ir.Op) bool {
+	if !pureOps[op.Name] {
+		return false
+	}
+	ok := true
+	for _, r := range op.Regions {
+		r.Walk(func(o *ir.Op) bool {
+			if !pureOps[o.Name] {
+				ok = false
+			}
+			return ok
+		})
+	}
+	return ok
+}
+
+// lowerPass picks each node's kernel: native when supportNative has one,
+// else the reference fallback.
+func lowerPass(g *graph) error {
+	for _, n := range g.nodes {
+		if !g.opts.NoNative {
+			n.nat = supportNative(n)
+		}
+		if n.nat == nil {
+			fb, err := newFallback(n)
+			if err != nil {
+				return err
+			}
+			n.fb = fb
+		} else {
+			n.fl = flopsOf(n)
+		}
+	}
+	return nil
+}
+
+// foldPass evaluates, at compile time, pure nodes whose inputs are all
+// constants and whose results are small (constants themselves always),
+// through the reference executor.
+func foldPass(g *graph) error {
+	for _, n := range g.nodes {
+		if n.dead || !isPure(n.op) || len(n.capt) > 0 {
+			continue
+		}
+		allConst := true
+		for _, v := range n.in {
+			if v.konst == nil {
+				allConst = false
+				break
+			}
+		}
+		if !allConst {
+			continue
+		}
+		var size int64
+		for _, v := range n.out {
+			size += v.bytes
+		}
+		isConst := n.op.Name == "stablehlo.constant"
+		if !isConst {
+			if size > g.opts.FoldMaxBytes || g.folded+size > g.opts.FoldMaxTotal {
+				continue
+			}
+			if fl := flopsOf(n); fl < 0 || fl > g.opts.FoldMaxFLOPs {
+				continue
+			}
+		}
+		fb := n.fb
+		if fb == nil {
+			var err error
+			if fb, err = newFallback(n); err != nil {
+				continue
+			}
+		}
+		ins := make([]*tensorT, len(fb.args))
+		for i, v := range fb.args {
+			ins[i] = v.konst
+		}
+		lim := exec.Limits{MaxMemory: 4*size + 4*g.opts.FoldMaxBytes + 1<<20, MaxFLOPs: g.opts.FoldMaxFLOPs + 1}
+		for _, v := range fb.args {
+			lim.MaxMemory += v.bytes
+		}
+		outs, _, err := exec.Run(context.Background(), g.m, fb.fn, ins, lim)
+		if err != nil || len(outs) != len(n.out) {
+			continue // left to run time, which reports the error
+		}
+		for i, v := range n.out {
+			if outs[i].DType != v.dt || int64(len(outs[i].Data)) != v.bytes {
+				return fmt.Errorf("folding %s gave %s%v, want %s", n.op.Name, outs[i].DType, outs[i].Shape, v.typ)
+			}
+			if len(ins) > 0 && outs[i] == ins[0] {
+				outs[i] = outs[i].Clone()
+			}
+			v.konst = outs[i]
+			v.def = nil
+		}
+		if !isConst {
+			g.folded += size
+		}
+		n.dead = true
+	}
+	return nil
+}
+
+// csePass replaces a pure node by an earlier identical one (same op, same
+// attributes, same inputs). Ops with regions are left alone; constants are
+// compared by value when small.
+func csePass(g *graph) error {
+	repl := map[*value]*value{}
+	get := func(v *value) *value {
+		if r, ok := repl[v]; ok {
+			return r
+		}
+		return v
+	}
+	seen := map[string]*node{}
+	konsts := map[string]*value{}
+	var sb strings.Builder
+	for _, n := range g.nodes {
+		if n.dead {
+			continue
+		}
+		for i, v := range n.in {
+			n.in[i] = get(v)
+		}
+		for i, v := range n.capt {
+			n.capt[i] = get(v)
+		}
+		if n.fb != nil {
+			n.fb.args = n.fb.argsOf(n)
+		}
+		if !isPure(n.op) || len(n.op.Regions) > 0 {
+			continue
+		}
+		sb.Reset()
+		sb.WriteString(n.op.Name)
+		for _, v := range n.in {
+			if v.konst != nil && v.bytes <= 4096 {
+				if k, ok := konsts[konstKey(v)]; ok {
+					v = k
+				} else {
+					konsts[konstKey(v)] = v
+				}
+			}
+			fmt.Fprintf(&sb, " %d", v.id)
+		}
+		for _, v := range n.out {
+			sb.WriteString(" ")
+			sb.WriteString(v.typ.String())
+		}
+		fmt.Fprintf(&sb, " %v %v", n.op.Props, n.op.Attrs)
+		key := sb.String()
+		if prev, ok := seen[key]; ok {
+			for i, v := range n.out {
+				repl[v] = prev.out[i]
+			}
+			n.dead = true
+			continue
+		}
+		seen[key] = n
+	}
+	for i, v := range g.outs {
+		g.outs[i] = get(v)
+	}
+	return nil
+}
+
+func konstKey(v *value) string { return v.typ.String() + "|" + string(v.konst.Data) }
+
+// dcePass removes pure nodes none of whose results is used, and counts
+// the uses of every value by the remaining nodes and the outputs.
+func dcePass(g *graph) error {
+	for _, v := range g.vals {
+		v.uses = 0
+	}
+	for _, v := range g.outs {
+		v.uses++
+	}
+	for i := len(g.nodes) - 1; i >= 0; i-- {
+		n := g.nodes[i]
+		if n.dead {
+			continue
+		}
+		used := false
+		for _, v := range n.out {
+			if v.uses > 0 {
+				used = true
+			}
+		}
+		if !used && isPure(n.op) {
+			n.dead = true
+			continue
+		}
+		for _, v := range n.in {
+			v.uses++
+		}
+		for _, v := range n.capt {
+			v.uses++
+		}
+	}
+	live := g.nodes[:0]
+	for _, n := range g.nodes {
+		if !n.dead {
+			live = append(live, n)
+		}
+	}
+	g.nodes = live
+	return nil
+}
+
+// group is a fused elementwise chain: members in schedule order, the last
+// one's result is the group's only materialised output; every other
+// member's result is read once, by a later member.
+type group struct {
+	members []*node
+	ext     []*value // external inputs, in first-use order
+	out     *value
+}
+
+// fusePass merges an elementwise node into its only consumer when both are
+// fusible elementwise nodes over the same element count.
+func fusePass(g *graph) error {
+	if g.opts.NoFusion {
+		return nil
+	}
+	consumer := map[*value]*node{}
+	for _, n := range g.nodes {
+		for _, v := range n.in {
+			consumer[v] = n
+		}
+		for _, v := range n.capt {
+			consumer[v] = nil
+		}
+	}
+	for _, n := range g.nodes {
+		if !fusible(n) {
+			continue
+		}
+		if n.grp == nil {
+			n.grp = &group{members: []*node{n}}
+		}
+		for _, v := range n.in {
+			d := v.def
+			if d == nil || v.uses != 1 || consumer[v] != n || !fusible(d) || v.n != n.out[0].n || d.grp == nil || d.grp == n.grp ||
+				len(d.grp.members)+len(n.grp.members) > maxGroup {
+				continue
+			}
+			// merge d's group into n's, keeping schedule order
+			merged := mergeOrdered(d.grp.members, n.grp.members)
+			for _, m := range d.grp.members {
+				m.grp = n.grp
+			}
+			n.grp.members = merged
+		}
+	}
+	for _, n := range g.nodes {
+		gr := n.grp
+		if gr == nil || gr.members[len(gr.members)-1] != n {
+			continue
+		}
+		if len(gr.members) == 1 {
+			n.grp = nil
+			continue
+		}
+		gr.out = n.out[0]
+		inside := map[*value]bool{}
+		for _, m := range gr.members {
+			inside[m.out[0]] = true
+		}
+		seen := map[*value]bool{}
+		for _, m := range gr.members {
+			for _, v := range m.in {
+				if !inside[v] && !seen[v] {
+					seen[v] = true
+					gr.ext = append(gr.ext, v)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// maxGroup bounds a fused chain (and keeps fusion linear).
+const maxGroup = 64
+
+func mergeOrdered(a, b []*node) []*node {
+	out := make([]*node, 0, len(a)+len(b))
+	pos := func(n *node) int { return n.out[0].id }
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		if j >= len(b) || (i < len(a) && pos(a[i]) < pos(b[j])) {
+			out = append(out, a[i])
+			i++
+		} else {
+			out = append(out, b[j])
+			j++
+		}
+	}
+	return out
+}
+
+func fusible(n *node) bool {
+	if n.nat == nil || n.nat.kind != kEW || len(n.out) != 1 {
+		return false
+	}
+	for _, v := range n.in {
+		if v.n != n.out[0].n {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,114 @@
+package plan
+
+// step is one entry of the linear schedule: a single node or a fused
+// group (n is then the group's last member).
+type step struct {
+	n   *node
+	grp *group
+	in  []*value // values the step reads
+	fl  int64    // FLOPs charged before the step (native steps)
+}
+
+// schedule orders steps (program order), computes liveness and assigns
+// buffer slots, reusing the slots of dead values.
+func schedule(g *graph) (*Plan, error) {
+	p := &Plan{m: g.m, fn: g.fn, opts: g.opts, ins: g.ins, outs: g.outs, nvals: len(g.vals), calls: g.steps}
+	for _, n := range g.nodes {
+		if n.grp != nil && n.grp.out != n.out[0] {
+			continue // a fused member: runs with its group's root
+		}
+		st := &step{n: n}
+		if n.grp != nil {
+			st.grp = n.grp
+			st.in = n.grp.ext
+			for _, m := range n.grp.members {
+				st.fl += m.fl
+			}
+		} else {
+			st.fl = n.fl
+			if n.fb != nil {
+				st.in = n.fb.args
+			} else {
+				st.in = n.in
+			}
+		}
+		p.steps = append(p.steps, st)
+	}
+	isOut := map[*value]bool{}
+	for _, v := range g.outs {
+		isOut[v] = true
+	}
+	last := map[*value]int{}
+	for i, st := range p.steps {
+		for _, v := range st.in {
+			last[v] = i
+		}
+	}
+	var free []int // free slot indices
+	alloc := func(need int64) int {
+		best, largest := -1, -1
+		for j, s := range free {
+			sz := p.slots[s]
+			if sz >= need && (best < 0 || sz < p.slots[free[best]]) {
+				best = j
+			}
+			if largest < 0 || sz > p.slots[free[largest]] {
+				largest = j
+			}
+		}
+		pick := best
+		if pick < 0 {
+			pick = largest
+		}
+		if pick >= 0 {
+			s := free[pick]
+			free = append(free[:pick], free[pick+1:]...)
+			if p.slots[s] < need {
+				p.slots[s] = need
+			}
+			return s
+		}
+		p.slots = append(p.slots, need)
+		return len(p.slots) - 1
+	}
+	release := func(i int, st *step) {
+		for _, v := range st.in {
+			if last[v] == i && v.slot >= 0 && !isOut[v] {
+				free = append(free, v.slot)
+				last[v] = -1 // release once
+			}
+		}
+	}
+	for i, st := range p.steps {
+		inPlace := st.grp != nil || (st.n.nat != nil && st.n.nat.kind == kEW)
+		if inPlace { // elementwise reads element i before writing it
+			release(i, st)
+		}
+		for _, v := range outsOf(st) {
+			v.slot = alloc(max(v.bytes, 1))
+		}
+		if !inPlace {
+			release(i, st)
+		}
+		for _, v := range outsOf(st) {
+			if _, read := last[v]; !read && !isOut[v] {
+				free = append(free, v.slot) // never read: reuse at once
+			}
+		}
+		if st.grp != nil {
+			p.scratch = max(p.scratch, int64(len(st.grp.members))*int64(g.opts.ChunkElems)*8)
+		}
+	}
+	for _, s := range p.slots {
+		p.peak += s
+	}
+	p.peak += p.scratch
+	return p, nil
+}
+
+func outsOf(st *step) []*value {
+	if st.grp != nil {
+		return []*value{st.grp.out}
+	}
+	return st.n.out
+}
