@@ -91,7 +91,19 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-func TestAttacks(t *testing.T) {
+func TestAttacks(t *testing.T) { runAttacks(t, "none") }
+
+// TestAttacksIsolated runs the same suite with every execution in a
+// sandboxed worker process: the answers must not change. (--stats then
+// reports the parent's RSS; the worker is held by its cgroup memory limit.)
+func TestAttacksIsolated(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the sandbox needs root for namespaces and cgroups here; skipped")
+	}
+	runAttacks(t, "process")
+}
+
+func runAttacks(t *testing.T, isolation string) {
 	if testing.Short() {
 		t.Skip("adversarial suite runs the binary; skipped with -short")
 	}
@@ -103,7 +115,7 @@ func TestAttacks(t *testing.T) {
 	gen := t.TempDir()
 	for _, a := range attacks {
 		t.Run(a.name, func(t *testing.T) {
-			args := []string{"run", resolve(t, gen, a.source), "--json", "--stats"}
+			args := []string{"run", resolve(t, gen, a.source), "--json", "--stats", "--isolation", isolation}
 			memLimit := int64(1 << 30)
 			timeout := 30 * time.Second
 			for i := 0; i < len(a.flags); i++ {
