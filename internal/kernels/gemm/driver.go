@@ -102,7 +102,8 @@ func dotPath[T float](ks *kernelSet[T], p *problem[T], threads int, check func()
 		chk = &checker{fn: check}
 	}
 	if threads <= 1 || gn < 2 {
-		dotPart(ks, p, 0, gn, chk)
+		var done int
+		dotPart(ks, p, 0, gn, chk, &done)
 	} else {
 		pp := *p
 		threads = min(threads, gn)
@@ -110,12 +111,13 @@ func dotPath[T float](ks *kernelSet[T], p *problem[T], threads int, check func()
 		nu := ceilDiv(gn, g)
 		var next atomic.Int64
 		parallel(threads, func(int) {
+			var done int
 			for {
 				u := int(next.Add(1) - 1)
 				if u >= nu || chk != nil && chk.stop.Load() {
 					return
 				}
-				dotPart(ks, &pp, u*g, min(u*g+g, gn), chk)
+				dotPart(ks, &pp, u*g, min(u*g+g, gn), chk, &done)
 			}
 		})
 	}
@@ -125,10 +127,9 @@ func dotPath[T float](ks *kernelSet[T], p *problem[T], threads int, check func()
 	return nil
 }
 
-func dotPart[T float](ks *kernelSet[T], p *problem[T], g0, g1 int, chk *checker) {
+func dotPart[T float](ks *kernelSet[T], p *problem[T], g0, g1 int, chk *checker, done *int) {
 	m, n, k := p.m, p.n, p.k
 	flags := flagsOf(p.acc)
-	done := 0
 	for g := g0; g < g1; g++ {
 		j0 := g * 4
 		nrEff := min(4, n-j0)
@@ -143,9 +144,9 @@ func dotPart[T float](ks *kernelSet[T], p *problem[T], g0, g1 int, chk *checker)
 			if chk.stop.Load() {
 				return
 			}
-			done += 2 * 16 * k * ceilDiv(m, 4)
-			if done >= ks.checkFlops {
-				done = 0
+			*done += 2 * 16 * k * ceilDiv(m, 4)
+			if *done >= ks.checkFlops {
+				*done = 0
 				if !chk.call() {
 					return
 				}
@@ -196,7 +197,8 @@ func direct[T float](ks *kernelSet[T], p *problem[T], threads int, check func() 
 		chk = &checker{fn: check}
 	}
 	if threads <= 1 {
-		directPart(ks, p, 0, pm, 0, pn, chk)
+		var done int
+		directPart(ks, p, 0, pm, 0, pn, chk, &done)
 	} else {
 		pp := *p // a copy for the workers, so that p stays on the stack
 		byCols := pn >= threads
@@ -208,6 +210,7 @@ func direct[T float](ks *kernelSet[T], p *problem[T], threads int, check func() 
 		nu := ceilDiv(units, g)
 		var next atomic.Int64
 		parallel(threads, func(int) {
+			var done int
 			for {
 				u := int(next.Add(1) - 1)
 				if u >= nu || chk != nil && chk.stop.Load() {
@@ -215,9 +218,9 @@ func direct[T float](ks *kernelSet[T], p *problem[T], threads int, check func() 
 				}
 				lo, hi := u*g, min(u*g+g, units)
 				if byCols {
-					directPart(ks, &pp, 0, pm, lo, hi, chk)
+					directPart(ks, &pp, 0, pm, lo, hi, chk, &done)
 				} else {
-					directPart(ks, &pp, lo, hi, 0, pn, chk)
+					directPart(ks, &pp, lo, hi, 0, pn, chk, &done)
 				}
 			}
 		})
@@ -229,7 +232,8 @@ func direct[T float](ks *kernelSet[T], p *problem[T], threads int, check func() 
 }
 
 // directPart computes row panels [ip0, ip1) × column panels [jp0, jp1).
-func directPart[T float](ks *kernelSet[T], p *problem[T], ip0, ip1, jp0, jp1 int, chk *checker) {
+// done counts the worker's flops since its last Check.
+func directPart[T float](ks *kernelSet[T], p *problem[T], ip0, ip1, jp0, jp1 int, chk *checker, done *int) {
 	if ip0 >= ip1 || jp0 >= jp1 {
 		return
 	}
@@ -257,7 +261,6 @@ func directPart[T float](ks *kernelSet[T], p *problem[T], ip0, ip1, jp0, jp1 int
 		w = getWorkspace[T](na, nb)
 		defer putWorkspace(w)
 	}
-	done := 0
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
 		flags := flagsOf(p.acc || pc > 0)
@@ -299,9 +302,9 @@ func directPart[T float](ks *kernelSet[T], p *problem[T], ip0, ip1, jp0, jp1 int
 				_ = p.c[(i0+mrEff-1)*p.ldc+j0+nrEff-1]
 				kern(kb, aPtr, sa, bPtr, sb, &p.c[i0*p.ldc+j0], p.ldc, mrEff, nrEff, flags)
 				if chk != nil {
-					done += 2 * mr * nr * kb
-					if done >= ks.checkFlops {
-						done = 0
+					*done += 2 * mr * nr * kb
+					if *done >= ks.checkFlops {
+						*done = 0
 						if !chk.call() {
 							return
 						}
@@ -348,43 +351,6 @@ func balance(total, limit, unit int) int {
 	}
 	nb := ceilDiv(total, limit)
 	return roundUp(ceilDiv(total, nb), unit)
-}
-
-// parallel runs f(0..n-1), f(0) on the caller's goroutine, and waits. A
-// panic in any of them is re-raised on the caller's goroutine after all
-// have finished.
-func parallel(n int, f func(t int)) {
-	if n == 1 {
-		f(0)
-		return
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var pv any
-	run := func(t int) {
-		defer func() {
-			if r := recover(); r != nil {
-				mu.Lock()
-				if pv == nil {
-					pv = r
-				}
-				mu.Unlock()
-			}
-		}()
-		f(t)
-	}
-	wg.Add(n - 1)
-	for t := 1; t < n; t++ {
-		go func() {
-			defer wg.Done()
-			run(t)
-		}()
-	}
-	run(0)
-	wg.Wait()
-	if pv != nil {
-		panic(pv)
-	}
 }
 
 // blockRun is the state of one blocked multiply, pooled with its packing

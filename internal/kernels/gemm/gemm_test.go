@@ -235,6 +235,24 @@ func TestDirectThreads(t *testing.T) {
 	}
 }
 
+// TestBlockedReal runs the blocked path with each family's real blocking:
+// more than one k block, and 4-KiB-aliased rows (which keep the direct path
+// away).
+func TestBlockedReal(t *testing.T) {
+	for _, im := range impls {
+		for i, s := range []shape{
+			{m: 64, n: 1024, k: 300}, {m: 30, n: 1024, k: 200, transA: true, padC: 3},
+			{m: 130, n: 100, k: 2048, transB: true}, {m: 520, n: 530, k: 540, transA: true, transB: true},
+		} {
+			if testing.Short() && i == 3 {
+				continue
+			}
+			runCase[float32](t, im, s, i%2 == 1, 2, uint64(i))
+			runCase[float64](t, im, s, i%2 == 0, 2, uint64(i))
+		}
+	}
+}
+
 func TestNaNInf(t *testing.T) {
 	inf := float32(math.Inf(1))
 	nan := float32(math.NaN())

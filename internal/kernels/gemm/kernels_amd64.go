@@ -97,8 +97,12 @@ func avx512Impl(c cacheInfo) *impl {
 	}
 	im.s.ss, im.s.rs, im.s.dot = sgemmAVX512ss, sgemmAVX512rs, sdotAVX512
 	im.d.ss, im.d.rs, im.d.dot = dgemmAVX512ss, dgemmAVX512rs, ddotAVX512
-	im.s.smallMax = 256 * 256 * 256
-	im.d.smallMax = 256 * 256 * 256
+	// Measured on a Zen 5 core: without packing, 384³ runs ~12% faster
+	// and 512³ as fast as the blocked path (operand rows 1.5 and 2 KiB
+	// apart); sizes with rows a multiple of 4 KiB apart are excluded by
+	// useDirect.
+	im.s.smallMax = 512 * 512 * 512
+	im.d.smallMax = 512 * 512 * 512
 	return im
 }
 

@@ -132,6 +132,7 @@ func BenchmarkInterleaved(b *testing.B) {
 				{"default-2t", Options{Threads: 2}},
 				{"blocked-1t", Options{Threads: 1, impl: &blockedOnly}},
 				{"blocked-2t", Options{Threads: 2, impl: &blockedOnly}},
+				{"direct-1t", Options{Threads: 1, impl: &bigDirect}},
 				{"direct-2t", Options{Threads: 2, impl: &bigDirect}},
 			}
 			x := make([]float32, n*n)
@@ -148,7 +149,7 @@ func BenchmarkInterleaved(b *testing.B) {
 			for i, cf := range cfgs {
 				ts := times[i]
 				slices.Sort(ts)
-				b.Logf("%-12s best %6.1f  median %6.1f GFLOP/s", cf.name, fl/ts[0].Seconds()/1e9, fl/ts[len(ts)/2].Seconds()/1e9)
+				fmt.Printf("n=%d N=%d %-12s best %6.1f  median %6.1f GFLOP/s\n", n, b.N, cf.name, fl/ts[0].Seconds()/1e9, fl/ts[len(ts)/2].Seconds()/1e9)
 			}
 		})
 	}
