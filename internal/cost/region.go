@@ -13,7 +13,7 @@ func (a *analyzer) region(r *ir.Region, n Interval) summary {
 		return s
 	}
 	b := r.Blocks[0]
-	die, unused := liveness(b)
+	die, unused := Liveness(b)
 	var live int64
 	for j, op := range b.Ops {
 		if op.Name == "func.return" || op.Name == "stablehlo.return" {
@@ -51,9 +51,10 @@ func satSub(a, b int64) int64 {
 	return max(a-b, 0)
 }
 
-// liveness mirrors internal/exec: for each op, the values of this block
-// whose last use (nested regions included) it is; and the values never used.
-func liveness(b *ir.Block) ([][]*ir.Value, map[*ir.Value]bool) {
+// Liveness is the memory schedule shared by this package's estimate and
+// internal/exec's execution: for each op of b, the values of b whose last
+// use (nested regions included) it is; and the values of b never used.
+func Liveness(b *ir.Block) ([][]*ir.Value, map[*ir.Value]bool) {
 	local := map[*ir.Value]bool{}
 	for _, v := range b.Args {
 		local[v] = true

@@ -35,42 +35,8 @@ func (c *Ctx) info(b *ir.Block) *blockInfo {
 	if bi, ok := c.blocks[b]; ok {
 		return bi
 	}
-	local := map[*ir.Value]bool{}
-	for _, a := range b.Args {
-		local[a] = true
-	}
-	for _, op := range b.Ops {
-		for _, r := range op.Results {
-			local[r] = true
-		}
-	}
-	last := map[*ir.Value]int{}
-	for j, op := range b.Ops {
-		for _, v := range op.Operands {
-			if local[v] {
-				last[v] = j
-			}
-		}
-		for _, r := range op.Regions {
-			r.Walk(func(inner *ir.Op) bool {
-				for _, v := range inner.Operands {
-					if local[v] {
-						last[v] = j
-					}
-				}
-				return true
-			})
-		}
-	}
-	bi := &blockInfo{dieAfter: make([][]*ir.Value, len(b.Ops)), unused: map[*ir.Value]bool{}}
-	for v, j := range last {
-		bi.dieAfter[j] = append(bi.dieAfter[j], v)
-	}
-	for v := range local {
-		if _, used := last[v]; !used {
-			bi.unused[v] = true
-		}
-	}
+	die, unused := cost.Liveness(b)
+	bi := &blockInfo{dieAfter: die, unused: unused}
 	c.blocks[b] = bi
 	return bi
 }

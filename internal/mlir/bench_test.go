@@ -1,7 +1,6 @@
 package mlir_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -12,17 +11,7 @@ import (
 // BenchmarkParseCorpus parses every file of the shared corpus; MB/s is
 // source bytes per second.
 func BenchmarkParseCorpus(b *testing.B) {
-	files := testutil.CorpusFiles(b, "")
-	var srcs []string
-	var total int64
-	for _, p := range files {
-		s, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		srcs = append(srcs, string(s))
-		total += int64(len(s))
-	}
+	srcs, total := testutil.CorpusSources(b)
 	b.SetBytes(total)
 	b.ReportAllocs()
 	for b.Loop() {

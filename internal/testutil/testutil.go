@@ -65,3 +65,20 @@ func CorpusFiles(t testing.TB, sub string) []string {
 	sort.Strings(files)
 	return files
 }
+
+// CorpusSources reads every .mlir file of the shared corpus and returns
+// their texts and total size (for benchmarks).
+func CorpusSources(t testing.TB) ([]string, int64) {
+	t.Helper()
+	var srcs []string
+	var total int64
+	for _, p := range CorpusFiles(t, "") {
+		s, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, string(s))
+		total += int64(len(s))
+	}
+	return srcs, total
+}
