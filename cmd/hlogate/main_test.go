@@ -138,3 +138,12 @@ func TestByteSizes(t *testing.T) {
 		}
 	}
 }
+
+// The plan engine gives the reference executor's answer on the example.
+func TestRunPlanEngine(t *testing.T) {
+	_, ref, _ := run("run", "../../examples/affine.mlir", "--input", "../../examples/x.json", "--json")
+	code, got, errOut := run("run", "../../examples/affine.mlir", "--input", "../../examples/x.json", "--json", "--engine", "plan")
+	if code != 0 || got != ref {
+		t.Fatalf("exit %d: %s%s\nwant %s", code, got, errOut, ref)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/internal/mlir"
 	"github.com/hlogate/hlogate/internal/pipeline"
+	"github.com/hlogate/hlogate/internal/plan"
 	"github.com/hlogate/hlogate/internal/refine"
 	"github.com/hlogate/hlogate/internal/sandbox"
 	"github.com/hlogate/hlogate/internal/verify"
@@ -40,14 +41,15 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	maxSource := byteSize(mlir.DefaultLimits().MaxSourceBytes)
 	fs.Var(&maxSource, "max-source", "largest program accepted (e.g. 64MiB)")
 	stats := fs.Bool("stats", false, "print wall time, FLOPs, steps, peak tensor memory and peak RSS to stderr")
-	isolation := fs.String("isolation", "none", "where the program executes: 'none' (in this process) or 'process' (a sandboxed worker process: namespaces, cgroups, rlimits, Landlock, seccomp; see internal/sandbox)")
+	engine := fs.String("engine", "reference", "execution engine: 'reference' (the simple, metered oracle) or 'plan' (the fast engine's plan compiler, in progress: falls back to reference kernels per op)")
+	isolation := fs.String("isolation", "none", "where the program executes: 'none' (in this process) or 'process' (a sandboxed worker process: namespaces, cgroups, rlimits, no_new_privs, seccomp; see internal/sandbox)")
 	maxInput := byteSize(1 << 30)
 	fs.Var(&maxInput, "max-input", "largest total input data accepted (e.g. 256MiB)")
 	pos, code := parseFlags(fs, args)
 	if code >= 0 {
 		return code
 	}
-	if len(pos) != 1 || (*isolation != "none" && *isolation != "process") {
+	if len(pos) != 1 || (*isolation != "none" && *isolation != "process") || (*engine != "reference" && *engine != "plan") || (*engine == "plan" && *isolation == "process") {
 		fs.Usage()
 		return 2
 	}
@@ -117,6 +119,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 			prog = ir.Print(m)
 		}
 		outs, st, _, err = sandbox.Exec(ctx, sandbox.Config{}, prog, fn.Name, in, lim.execLimits(), lim.timeout)
+	} else if *engine == "plan" {
+		var p *plan.Plan
+		if p, err = plan.Compile(m, fn, plan.Options{}); err == nil {
+			outs, st, err = p.Run(ctx, in, lim.execLimits())
+		}
 	} else {
 		outs, st, err = exec.Run(ctx, m, fn, in, lim.execLimits())
 	}
