@@ -127,30 +127,6 @@ func formatHistogram(h map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// signature prints `@main(tensor<2xf32>) -> (tensor<2xf32>)`.
-func signature(f *ir.Func) string {
-	if f == nil {
-		return "(no entry function)"
-	}
-	var b strings.Builder
-	b.WriteString("@" + f.Name + "(")
-	for i, a := range f.Args {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(a.Type.String())
-	}
-	b.WriteString(") -> (")
-	for i, t := range f.Results {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(t.String())
-	}
-	b.WriteString(")")
-	return b.String()
-}
-
 func typeStrings(ts []ir.Type) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {

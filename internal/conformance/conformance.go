@@ -85,7 +85,7 @@ func runChunk(ctx context.Context, ch mlir.Chunk, spec spec, opt Options) (Statu
 		return Fail, "chunk does not hold exactly one module", "conformance.chunk"
 	}
 	if err != nil {
-		return fail(shift(err, ch.FirstLine))
+		return fail(err) // positions are file positions: chunks start at their own line
 	}
 	m := mods[0]
 	if opt.Verify != nil {
@@ -115,10 +115,6 @@ func fail(err error) (Status, string, string) {
 	d := diag.As(err)
 	return Fail, d.Error(), d.Rule
 }
-
-// shift is a no-op: chunk positions are already file positions because the
-// parser starts each chunk at its first line.
-func shift(err error, _ int32) error { return err }
 
 // entries picks what upstream's interpreter runs: @main if present, else
 // every function that takes no arguments.

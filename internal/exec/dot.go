@@ -269,13 +269,6 @@ func (a *linArith) load(t *tensor.Tensor, i int64) linVal {
 	return linVal{u: t.Uint64(i)}
 }
 
-// fromComplex converts a value computed elsewhere into the arithmetic's
-// type, rounding as convert does (real types take the real part).
-func (a *linArith) fromComplex(x complex128) linVal {
-	a.tmp.SetComplex128(0, x)
-	return a.load(a.tmp, 0)
-}
-
 func (a *linArith) store(t *tensor.Tensor, i int64, v linVal) {
 	switch a.kind {
 	case linFloat:

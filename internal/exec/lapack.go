@@ -5,7 +5,6 @@ import (
 	"math/cmplx"
 	"strings"
 
-	"github.com/hlogate/hlogate/internal/cost"
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/tensor"
@@ -339,12 +338,6 @@ func lpSetInfo(v *lpView, b int64, info int) { v.t.SetInt64(v.idx(b), int64(info
 
 // Scalar helpers over float64 and complex128.
 
-func lpIsCplx[T linScalar]() bool {
-	var z T
-	_, ok := any(z).(complex128)
-	return ok
-}
-
 // lpR converts a real number to T.
 func lpR[T linScalar](f float64) T {
 	var z T
@@ -361,16 +354,6 @@ func lpC[T linScalar](c complex128) T {
 		return any(c).(T)
 	}
 	return any(real(c)).(T)
-}
-
-func lpToC[T linScalar](x T) complex128 {
-	switch v := any(x).(type) {
-	case complex128:
-		return v
-	case float64:
-		return complex(v, 0)
-	}
-	return 0
 }
 
 func lpRe[T linScalar](x T) float64 {
@@ -460,24 +443,4 @@ func lpNorm[T linScalar](x []T) float64 {
 		s += re*re + im*im
 	}
 	return scale * math.Sqrt(s)
-}
-
-// lpSaturate multiplies counts, saturating at cost.Unbounded.
-func lpSaturate(vs ...int64) int64 {
-	p := int64(1)
-	for _, v := range vs {
-		if v < 0 {
-			return cost.Unbounded
-		}
-		if v == 0 {
-			return 0
-		}
-	}
-	for _, v := range vs {
-		if p > cost.Unbounded/v {
-			return cost.Unbounded
-		}
-		p *= v
-	}
-	return p
 }

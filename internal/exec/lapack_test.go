@@ -261,8 +261,6 @@ func lptCheck(t *testing.T, what string, got, want lptMat, tol float64) {
 	}
 }
 
-func lptInfo(t *tensor.Tensor, b int) int64 { return t.Int64(int64(b)) }
-
 func lptRule(err error) string {
 	if err == nil {
 		return ""

@@ -469,7 +469,6 @@ func (p *parser) opaqueFrom(t token) ir.Attr {
 			}
 		case p.is(">") || p.is(")") || p.is("]") || p.is("}"):
 			level--
-		case p.is("->"):
 		}
 		end := p.tok.off + len(p.tok.text)
 		p.advance()

@@ -189,10 +189,6 @@ func (p *parser) scanLiteralShape() (shape []int64, leaves int64, scalar, ok boo
 			counts = counts[:d]
 			p.advance()
 			if d == 0 {
-				if len(want) > 0 && kind[len(kind)-1] == lists {
-					p.failf(p.tok.pos, "parse.dense", "literal is not rectangular")
-					return nil, 0, false, false
-				}
 				return want, leaves, false, true
 			}
 			if !p.is("]") && !p.expect(",") {

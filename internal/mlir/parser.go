@@ -339,10 +339,6 @@ func (p *parser) useValue() *ir.Value {
 	t := p.tok
 	name := t.text[1:]
 	idx := 0
-	if h := strings.IndexByte(name, '#'); h >= 0 {
-		p.syntax("unexpected '#' in value name")
-		return nil
-	}
 	p.advance()
 	if p.tok.kind == tHashID && p.tok.off == t.off+len(t.text) {
 		n, err := strconv.Atoi(p.tok.text[1:])

@@ -156,7 +156,6 @@ type Plan struct {
 	scratch int64   // fused-chain scratch bytes
 	peak    int64
 	nvals   int
-	konsts  []*value
 	calls   int64
 	passLog []string
 }

@@ -236,9 +236,6 @@ func (c *ctx) elemIn(t *ir.TensorType, allowed eclass, what string) *diag.Error 
 
 func isQuant(e ir.Element) bool   { return e.Quant != nil }
 func isPerAxis(e ir.Element) bool { return e.Quant != nil && e.Quant.Axis >= 0 }
-func isPerTensor(e ir.Element) bool {
-	return e.Quant != nil && e.Quant.Axis < 0
-}
 
 // expressed returns the expressed type of a quantized element, or the
 // element's own dtype.

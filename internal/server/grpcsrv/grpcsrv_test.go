@@ -350,7 +350,7 @@ func TestInferRaw(t *testing.T) {
 		{Name: "x", Datatype: "BF16", Shape: []int64{4}},
 		{Name: "h", Datatype: "FP16", Shape: []int64{2}},
 	}, RawInputContents: [][]byte{bf, h}}
-	r, err = c.ModelInfer(bearer("bob-is-not-needed-here"), half)
+	_, err = c.ModelInfer(bearer("bob-is-not-needed-here"), half)
 	wantCode(t, err, codes.Unauthenticated, "auth.invalid_key")
 	r, err = c.ModelInfer(metadata.AppendToOutgoingContext(context.Background(), "x-api-key", "key-bob"), half)
 	if err != nil {
