@@ -47,7 +47,7 @@ var cloneThreadOnly = seccomp.NameWithConditions{
 // worker must not run anything.
 func harden(cpuSeconds uint64, seccompMode string, pidNS bool) (layers []string, err error) {
 	// Pin GOMAXPROCS: this also stops the runtime from re-reading cgroup
-	// files periodically (which Landlock and seccomp would refuse).
+	// files periodically (which seccomp would refuse).
 	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	debug.SetTraceback("single")
 
