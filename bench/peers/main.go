@@ -8,6 +8,11 @@
 //	RESULT <peer> <n> <threads> <GFLOP/s>
 //
 // with GFLOP/s = 2·n³·calls / elapsed. run.sh collects these lines.
+//
+// With -suite (a comma-separated list of workloads, or "all") it instead runs
+// hlogate's benchmark suite (internal/benchsuite/testdata) on GoMLX simplego
+// and prints RESULT gomlx <workload> <threads> <seconds per call>; see
+// suite.go and suite.sh.
 package main
 
 import (
@@ -33,10 +38,29 @@ var (
 	minTime  = flag.Duration("mintime", 500*time.Millisecond, "time per measurement")
 	minReps  = flag.Int("minreps", 2, "calls per measurement at least")
 	gomlxMax = flag.Int("gomlx-max", 2048, "largest size measured on GoMLX")
+
+	suite    = flag.String("suite", "", "run these suite workloads (comma-separated, or all) on GoMLX instead of the GEMM sizes")
+	testdata = flag.String("testdata", "../../internal/benchsuite/testdata", "suite directory (suite.json, *.npy)")
+	maxCall  = flag.Duration("maxcall", 20*time.Second, "suite: skip a workload whose warm-up call takes longer")
+	noCheck  = flag.Bool("nocheck", false, "suite: do not check outputs against the expected .npy files")
 )
 
 func main() {
 	flag.Parse()
+	if *suite != "" {
+		var ts []int
+		for _, s := range strings.Split(*threads, ",") {
+			t, err := strconv.Atoi(s)
+			if err != nil {
+				fail(err)
+			}
+			ts = append(ts, t)
+		}
+		if err := runSuite(*testdata, *suite, ts, !*noCheck); err != nil {
+			fail(err)
+		}
+		return
+	}
 	for _, lib := range strings.Split(*libs, ",") {
 		for _, ts := range strings.Split(*threads, ",") {
 			t, err := strconv.Atoi(ts)
