@@ -103,7 +103,12 @@ func TestAttacksIsolated(t *testing.T) {
 	runAttacks(t, "process")
 }
 
-func runAttacks(t *testing.T, isolation string) {
+// TestAttacksPlanEngine runs the suite on the fast engine: same answers.
+func TestAttacksPlanEngine(t *testing.T) {
+	runAttacks(t, "none", "--engine", "plan")
+}
+
+func runAttacks(t *testing.T, isolation string, extra ...string) {
 	if testing.Short() {
 		t.Skip("adversarial suite runs the binary; skipped with -short")
 	}
@@ -115,7 +120,7 @@ func runAttacks(t *testing.T, isolation string) {
 	gen := t.TempDir()
 	for _, a := range attacks {
 		t.Run(a.name, func(t *testing.T) {
-			args := []string{"run", resolve(t, gen, a.source), "--json", "--stats", "--isolation", isolation}
+			args := append([]string{"run", resolve(t, gen, a.source), "--json", "--stats", "--isolation", isolation}, extra...)
 			memLimit := int64(1 << 30)
 			timeout := 30 * time.Second
 			for i := 0; i < len(a.flags); i++ {

@@ -26,6 +26,7 @@ func commands() []command {
 		{"check", "parse, verify and policy-check programs", runCheck},
 		{"run", "run a program on inputs", runRun},
 		{"conformance", "run the upstream StableHLO conformance corpus", runConformance},
+		{"bench", "time the fixed benchmark suite (MLP, CNN, transformer, ...) on this machine", runBench},
 		{"load", "drive a running server with valid and malicious tenants; report latency and errors", runLoad},
 		{"serve", "serve models over the Open Inference Protocol (REST, gRPC) to tenants", runServe},
 		{"version", "print the version", runVersion},

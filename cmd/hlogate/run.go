@@ -120,9 +120,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		}
 		outs, st, _, err = sandbox.Exec(ctx, sandbox.Config{}, prog, fn.Name, in, lim.execLimits(), lim.timeout)
 	} else if *engine == "plan" {
-		var p *plan.Plan
-		if p, err = plan.Compile(m, fn, plan.Options{}); err == nil {
-			outs, st, err = p.Run(ctx, in, lim.execLimits())
+		var e *plan.Executable
+		if e, err = plan.Prepare(m, fn, plan.Options{}); err == nil {
+			outs, st, err = e.Run(ctx, in, lim.execLimits())
 		}
 	} else {
 		outs, st, err = exec.Run(ctx, m, fn, in, lim.execLimits())

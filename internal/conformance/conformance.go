@@ -15,6 +15,7 @@ import (
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/internal/mlir"
+	"github.com/hlogate/hlogate/internal/plan"
 	"github.com/hlogate/hlogate/tensor"
 )
 
@@ -47,6 +48,51 @@ type Options struct {
 	// failure fails the test with that error.
 	Verify func(*ir.Module) error
 	Limits exec.Limits
+	// Engine is "reference" (the default) or "plan": the fast engine, with
+	// the reference executor for functions it cannot plan (dynamic
+	// shapes, executor-wide probe state) — as `hlogate run` does.
+	Engine string
+	// Plans, when set, counts what the plan engine ran natively.
+	Plans *PlanCounts
+}
+
+// PlanCounts tallies the plan engine's work over a run.
+type PlanCounts struct {
+	Planned, Unplanned int            // functions run as plans, and by the reference
+	Native, Fallback   int            // plan steps with native kernels, and per-op fallbacks
+	FallbackOps        map[string]int // fallback steps by op, check.* ops not counted
+}
+
+// runFunc runs fn with the engine opt names.
+func runFunc(ctx context.Context, m *ir.Module, fn *ir.Func, args []*tensor.Tensor, opt Options) ([]*tensor.Tensor, error) {
+	if opt.Engine == "plan" {
+		e, err := plan.Prepare(m, fn, plan.Options{})
+		if err != nil {
+			return nil, err
+		}
+		if opt.Plans != nil {
+			if p := e.Plan(); p != nil {
+				d := p.Describe()
+				opt.Plans.Planned++
+				opt.Plans.Native += d.Native
+				opt.Plans.Fallback += d.Fallback
+				for _, op := range d.FallbackOps {
+					if !strings.HasPrefix(op, "check.") {
+						if opt.Plans.FallbackOps == nil {
+							opt.Plans.FallbackOps = map[string]int{}
+						}
+						opt.Plans.FallbackOps[op]++
+					}
+				}
+			} else {
+				opt.Plans.Unplanned++
+			}
+		}
+		outs, _, err := e.Run(ctx, args, opt.Limits)
+		return outs, err
+	}
+	outs, _, err := exec.Run(ctx, m, fn, args, opt.Limits)
+	return outs, err
 }
 
 // RunFile judges every test in one file's source.
@@ -98,7 +144,7 @@ func runChunk(ctx context.Context, ch mlir.Chunk, spec spec, opt Options) (Statu
 		return Fail, "no entry function (main, or functions without arguments)", "conformance.entry"
 	}
 	for _, fn := range fns {
-		outs, _, err := exec.Run(ctx, m, fn, spec.args, opt.Limits)
+		outs, err := runFunc(ctx, m, fn, spec.args, opt)
 		if err != nil {
 			return fail(err)
 		}

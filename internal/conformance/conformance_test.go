@@ -27,17 +27,30 @@ const knownFailuresFile = "testdata/known_failures.txt"
 // op family; CONF_UPDATE=1 rewrites the list.
 func TestCorpus(t *testing.T) {
 	files := testutil.CorpusFiles(t, "stablehlo")
+	passes := map[string]int{}
+	for _, engine := range []string{"reference", "plan"} {
+		t.Run(engine, func(t *testing.T) { passes[engine] = corpusRun(t, files, engine) })
+	}
+	// The fast engine passes exactly what the reference passes: the
+	// known-failure list is the same for both, and so is the count.
+	if passes["plan"] != passes["reference"] {
+		t.Errorf("plan engine passes %d tests, reference %d", passes["plan"], passes["reference"])
+	}
+}
+
+func corpusRun(t *testing.T, files []string, engine string) int {
 	var filter *regexp.Regexp
 	if f := os.Getenv("CONF_FILTER"); f != "" {
 		filter = regexp.MustCompile(f)
 	}
 	pol := policy.Conformance()
+	var plans conformance.PlanCounts
 	opt := conformance.Options{Verify: func(m *ir.Module) error {
 		if err := verify.Module(m); err != nil {
 			return err
 		}
 		return pol.Check(m)
-	}}
+	}, Engine: engine, Plans: &plans}
 	counts := map[conformance.Status]int{}
 	failures := map[string]string{}
 	for _, path := range files {
@@ -58,10 +71,27 @@ func TestCorpus(t *testing.T) {
 		cancel()
 	}
 	pass, fail := counts[conformance.Pass], counts[conformance.Fail]
-	t.Logf("conformance: %d passed, %d failed, %d skipped", pass, fail, counts[conformance.Skip])
+	t.Logf("conformance (%s engine): %d passed, %d failed, %d skipped", engine, pass, fail, counts[conformance.Skip])
+	if engine == "plan" {
+		t.Logf("plan engine: %d functions planned, %d run by the reference executor; plan steps %d native, %d per-op fallback",
+			plans.Planned, plans.Unplanned, plans.Native, plans.Fallback)
+		type kv struct {
+			op string
+			n  int
+		}
+		var top []kv
+		for op, n := range plans.FallbackOps {
+			top = append(top, kv{op, n})
+		}
+		sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n })
+		t.Logf("per-op fallbacks (check.* not counted): %v", top[:min(len(top), 25)])
+		if plans.Planned == 0 {
+			t.Errorf("the plan engine planned no function")
+		}
+	}
 	if os.Getenv("CONF_UPDATE") != "" {
 		writeKnown(t, failures)
-		return
+		return pass
 	}
 	known := readKnown(t)
 	for key, reason := range failures {
@@ -79,6 +109,7 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("only %d of %d executable tests pass (%.1f%%), below the 98%% floor", pass, total, 100*float64(pass)/float64(total))
 		}
 	}
+	return pass
 }
 
 // testKey names a test by its path below corpus/stablehlo and chunk.

@@ -424,6 +424,59 @@ func (p ewPlan) run(c *Ctx, op *ir.Op, in []Val) (*tensor.Tensor, error) {
 // class is not supported. Signed integers arrive sign-extended, unsigned
 // zero-extended; w is the bit width. keepNaN skips NaN normalisation for
 // ops that only move the sign bit.
+var (
+	ewUnaryTable  = map[string]ewUnaryFns{}
+	ewBinaryTable = map[string]ewBinaryFns{}
+)
+
+// ScalarFns is the reference's per-element semantics of one elementwise op,
+// for the fast engine's kernels that run an op element by element: the
+// float functions include the NaN rules of this file (compute in float64,
+// round once into the element type), the integer ones the rules for /0,
+// MIN/-1, shifts and powers, on values sign-extended from width w.
+type ScalarFns struct {
+	F1 func(x float64) float64
+	F2 func(x, y float64) float64
+	I1 func(x int64, w int) int64
+	I2 func(x, y int64, w int) int64
+}
+
+// Scalar returns op's per-element functions for element type d (a real
+// float or signed integer type); false when the reference has none.
+func Scalar(op string, d tensor.DType) (ScalarFns, bool) {
+	var out ScalarFns
+	if u, ok := ewUnaryTable[op]; ok {
+		switch {
+		case d.IsFloat() && u.fd != nil:
+			fd := u.fd
+			out.F1 = func(x float64) float64 { return ewNaN1(x, fd(x, d)) }
+		case d.IsFloat() && u.f != nil && u.keepNaN:
+			out.F1 = u.f
+		case d.IsFloat() && u.f != nil:
+			f := u.f
+			out.F1 = func(x float64) float64 { return ewNaN1(x, f(x)) }
+		case d.IsSigned() && u.i != nil:
+			out.I1 = u.i
+		default:
+			return out, false
+		}
+		return out, true
+	}
+	if b, ok := ewBinaryTable[op]; ok {
+		switch {
+		case d.IsFloat() && b.f != nil:
+			f := b.f
+			out.F2 = func(x, y float64) float64 { return ewNaN2(x, y, f(x, y)) }
+		case d.IsSigned() && b.i != nil:
+			out.I2 = b.i
+		default:
+			return out, false
+		}
+		return out, true
+	}
+	return out, false
+}
+
 type ewUnaryFns struct {
 	b       func(bool) bool
 	i       func(x int64, w int) int64
@@ -435,6 +488,7 @@ type ewUnaryFns struct {
 }
 
 func ewRegUnary(name string, fns ewUnaryFns) {
+	ewUnaryTable[name] = fns
 	register(name, ewPlan{arity: 1, compute: func(c *Ctx, op *ir.Op, ins []*tensor.Tensor, out *tensor.Tensor) error {
 		return ewMapUnary(c, op, ins[0], out, fns)
 	}}.kernel())
@@ -693,6 +747,7 @@ type ewBinaryFns struct {
 }
 
 func ewRegBinary(name string, fns ewBinaryFns) {
+	ewBinaryTable[name] = fns
 	register(name, ewPlan{arity: 2, compute: func(c *Ctx, op *ir.Op, ins []*tensor.Tensor, out *tensor.Tensor) error {
 		return ewMapBinary(c, op, ins[0], ins[1], out, fns)
 	}}.kernel())

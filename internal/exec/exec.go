@@ -105,6 +105,11 @@ func (c *Ctx) releaseAll(vs []Val) {
 	}
 }
 
+// CheckInput validates input i against fn's argument type: the rules
+// (input.type, input.missing, input.dtype, input.shape) every engine
+// reports.
+func CheckInput(fn *ir.Func, i int, t *tensor.Tensor) error { return checkInput(fn, i, t) }
+
 // checkInput validates an input tensor against the argument's type.
 func checkInput(fn *ir.Func, i int, t *tensor.Tensor) error {
 	tt, ok := fn.Args[i].Type.(*ir.TensorType)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/hlogate/hlogate/internal/exec"
@@ -114,3 +115,38 @@ func BenchmarkMLP(b *testing.B) {
 }
 
 var _ = ir.Print
+
+// BenchmarkCompile: compile time of an n-op program (a chain of
+// elementwise ops with a matmul every 16 ops and a fan-out every 7), to
+// show it grows linearly with n.
+func BenchmarkCompile(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("ops=%d", n), func(b *testing.B) {
+			var sb strings.Builder
+			sb.WriteString("func.func @main(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>) -> tensor<8x8xf32> {\n")
+			prev, side := "%a", "%b"
+			for i := 0; i < n; i++ {
+				v := fmt.Sprintf("%%v%d", i)
+				switch {
+				case i%16 == 15:
+					fmt.Fprintf(&sb, "  %s = stablehlo.dot_general %s, %s, contracting_dims = [1] x [0] : (tensor<8x8xf32>, tensor<8x8xf32>) -> tensor<8x8xf32>\n", v, prev, side)
+				case i%7 == 6:
+					fmt.Fprintf(&sb, "  %s = stablehlo.tanh %s : tensor<8x8xf32>\n", v, prev)
+					side = v
+				default:
+					fmt.Fprintf(&sb, "  %s = stablehlo.add %s, %s : tensor<8x8xf32>\n", v, prev, side)
+				}
+				prev = v
+			}
+			fmt.Fprintf(&sb, "  func.return %s : tensor<8x8xf32>\n}\n", prev)
+			m := parse(b, sb.String())
+			fn := m.Entry("")
+			for b.Loop() {
+				if _, err := Compile(m, fn, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/op-compiled")
+		})
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -22,6 +23,15 @@ func TestCorpusVerdicts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus differential is long")
 	}
+	// Corpus programs compute on constants: with folding on, most of their
+	// ops are evaluated at compile time (by the reference kernels); with
+	// folding off, every op runs as a plan step, native where it can.
+	for _, fold := range []bool{true, false} {
+		t.Run(fmt.Sprintf("fold=%v", fold), func(t *testing.T) { corpusVerdicts(t, Options{CheckPasses: true, NoFold: !fold}) })
+	}
+}
+
+func corpusVerdicts(t *testing.T, opts Options) {
 	files := testutil.CorpusFiles(t, "stablehlo")
 	pol := policy.Conformance()
 	var agree, disagree, noPlan, skipped, native, fallback int
@@ -50,7 +60,7 @@ func TestCorpusVerdicts(t *testing.T) {
 			for _, fn := range entries(m) {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				_, _, rerr := exec.Run(ctx, m, fn, nil, exec.Limits{})
-				p, cerr := Compile(m, fn, Options{CheckPasses: true})
+				p, cerr := Compile(m, fn, opts)
 				if cerr != nil {
 					noPlan++
 					cancel()

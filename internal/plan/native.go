@@ -3,7 +3,9 @@ package plan
 import (
 	"math"
 
+	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
+	"github.com/hlogate/hlogate/internal/kernels/vmath"
 	"github.com/hlogate/hlogate/tensor"
 )
 
@@ -16,6 +18,10 @@ const (
 	kConcat
 	kReduce
 	kDot
+	kWhile
+	kIota
+	kConv   // convolution (conv.go)
+	kWindow // reduce_window (window.go)
 )
 
 type ewCode uint8
@@ -47,6 +53,8 @@ const (
 	eCmpGE
 	eSelect
 	eConvert
+	eScalar // the reference's per-element function (native.sc)
+	eSquare
 )
 
 // native describes a node's native kernel.
@@ -56,19 +64,31 @@ type native struct {
 	dt   tensor.DType // operand element type (elementwise), element type otherwise
 	odt  tensor.DType // result element type
 	// strided copy: out[idx] = in[base + Σ idx[d]·istr[d]]
-	base int64
-	istr []int64
+	base  int64
+	istr  []int64
+	shape []int64 // output shape of a strided copy into scratch (dot operands)
 	// concat
 	axis int
 	// reduce
 	redDims []bool
 	// dot
 	dot dotShape
+	// convolution, reduce_window
+	conv *convPlan
+	win  *winPlan
+	// eScalar: the reference's per-element functions
+	sc exec.ScalarFns
+	// while: the regions' plans
+	cond, body *Plan
+	// scratch is the bytes of per-run scratch the kernel needs (shared
+	// by all steps; the schedule sizes it to the largest need).
+	scratch int64
 }
 
 type dotShape struct {
 	batch, m, n, k int
 	transA, transB bool
+	lperm, rperm   *native // permute the operand into scratch first (nil: read in place)
 }
 
 var ewBinary = map[string]ewCode{
@@ -79,7 +99,7 @@ var ewBinary = map[string]ewCode{
 var ewUnary = map[string]ewCode{
 	"stablehlo.negate": eNeg, "stablehlo.not": eNot, "stablehlo.abs": eAbs, "stablehlo.exponential": eExp,
 	"stablehlo.tanh": eTanh, "stablehlo.log": eLog, "stablehlo.sqrt": eSqrt, "stablehlo.rsqrt": eRsqrt,
-	"stablehlo.logistic": eLogistic,
+	"stablehlo.logistic": eLogistic, "chlo.square": eSquare,
 }
 
 func isFloat(d tensor.DType) bool { return d == tensor.F32 || d == tensor.F64 }
@@ -94,7 +114,7 @@ func plainElem(v *value) bool {
 // supportNative returns the native kernel for n, or nil.
 func supportNative(n *node) *native {
 	op := n.op
-	if len(n.out) != 1 || len(op.Regions) > 0 && op.Name != "stablehlo.reduce" {
+	if len(n.out) != 1 || len(op.Regions) > 0 && op.Name != "stablehlo.reduce" && op.Name != "stablehlo.reduce_window" {
 		return nil
 	}
 	for _, v := range n.in {
@@ -115,7 +135,7 @@ func supportNative(n *node) *native {
 		case isFloat(d) && c <= eMin, isInt(d) && c != eDiv, d == tensor.Bool && c >= eAnd:
 			return &native{kind: kEW, code: c, dt: d, odt: d}
 		}
-		return nil
+		return scalarNative(n)
 	}
 	if c, ok := ewUnary[op.Name]; ok && len(n.in) == 1 {
 		d := out.dt
@@ -126,7 +146,7 @@ func supportNative(n *node) *native {
 		case isFloat(d) && c != eNot, isInt(d) && (c == eNeg || c == eNot), d == tensor.Bool && c == eNot:
 			return &native{kind: kEW, code: c, dt: d, odt: d}
 		}
-		return nil
+		return scalarNative(n)
 	}
 	switch op.Name {
 	case "stablehlo.compare":
@@ -183,8 +203,39 @@ func supportNative(n *node) *native {
 		return reduceNative(n)
 	case "stablehlo.dot_general":
 		return dotNative(n)
+	case "stablehlo.convolution":
+		return convNative(n)
+	case "stablehlo.reduce_window":
+		return windowNative(n)
+	case "stablehlo.iota":
+		return iotaNative(n)
 	}
-	return nil
+	return scalarNative(n)
+}
+
+// scalarNative runs an elementwise op the plan has no vector kernel for
+// with the reference's own per-element function (exec.Scalar), over f32,
+// f64, i32 and i64: still fused into chains, still exactly the
+// reference's results.
+func scalarNative(n *node) *native {
+	if len(n.out) != 1 || len(n.op.Regions) > 0 || len(n.in) < 1 || len(n.in) > 2 {
+		return nil
+	}
+	out := n.out[0]
+	d := out.dt
+	if !(isFloat(d) || isInt(d)) {
+		return nil
+	}
+	for _, v := range n.in {
+		if v.dt != d || v.n != out.n {
+			return nil
+		}
+	}
+	fns, ok := exec.Scalar(n.op.Name, d)
+	if !ok || (len(n.in) == 1) != (fns.F1 != nil || fns.I1 != nil) {
+		return nil
+	}
+	return &native{kind: kEW, code: eScalar, dt: d, odt: d, sc: fns}
 }
 
 func rowStrides(shape []int64) []int64 {
@@ -268,30 +319,8 @@ func reduceNative(n *node) *native {
 	if !(isFloat(d) || isInt(d)) || init.dt != d || out.dt != d || init.n != 1 {
 		return nil
 	}
-	r := n.op.Regions[0]
-	if len(r.Blocks) != 1 || len(r.Blocks[0].Args) != 2 || len(r.Blocks[0].Ops) != 2 {
-		return nil
-	}
-	b := r.Blocks[0]
-	body, ret := b.Ops[0], b.Ops[1]
-	if ret.Name != "stablehlo.return" || len(ret.Operands) != 1 || len(body.Results) != 1 || ret.Operands[0] != body.Results[0] || len(body.Operands) != 2 {
-		return nil
-	}
-	a0, a1 := body.Operands[0], body.Operands[1]
-	if !(a0 == b.Args[0] && a1 == b.Args[1] || a0 == b.Args[1] && a1 == b.Args[0]) {
-		return nil
-	}
-	var c ewCode
-	switch body.Name {
-	case "stablehlo.add":
-		c = eAdd
-	case "stablehlo.maximum":
-		c = eMax
-	case "stablehlo.minimum":
-		c = eMin
-	case "stablehlo.multiply":
-		c = eMul
-	default:
+	c, ok := binopBody(n.op.Regions[0], d) // window.go
+	if !ok {
 		return nil
 	}
 	dims, ok := ir.Ints(n.op.Attr("dimensions"))
@@ -320,9 +349,12 @@ func reduceNative(n *node) *native {
 	return &native{kind: kReduce, code: c, dt: d, odt: d, redDims: red}
 }
 
-// dotNative accepts dot_generals that map onto (batched) GEMM without
-// copies: leading batch dimensions in order, one contracting dimension on
-// each side, lhs [B, M..., K] or [B, K, M], rhs [B, K, N] or [B, N, K].
+// dotNative maps a dot_general onto (batched) GEMM. An operand already in
+// GEMM layout — lhs [batch..., M..., K...] or [batch, K, M], rhs
+// [batch..., K..., N...] or [batch, N, K] — is read in place; any other is
+// first permuted into scratch as [batch..., free..., contracting...] (lhs)
+// or [batch..., contracting..., free...] (rhs). The result of dot_general
+// is always [batch..., lhs free..., rhs free...]: the GEMM's own layout.
 func dotNative(n *node) *native {
 	lhs, rhs, out := n.in[0], n.in[1], n.out[0]
 	d := out.dt
@@ -333,61 +365,113 @@ func dotNative(n *node) *native {
 	if s == nil {
 		return nil
 	}
-	get := func(name string) []int64 {
+	get := func(name string) ([]int64, bool) {
 		a := s.Fields.Get(name)
 		if a == nil {
-			return nil
+			return nil, true
 		}
-		v, ok := ir.Ints(a)
-		if !ok {
-			return []int64{-1}
-		}
-		return v
+		return ir.Ints(a)
 	}
-	lb, rb, lc, rc := get("lhs_batching_dimensions"), get("rhs_batching_dimensions"), get("lhs_contracting_dimensions"), get("rhs_contracting_dimensions")
+	lb, ok1 := get("lhs_batching_dimensions")
+	rb, ok2 := get("rhs_batching_dimensions")
+	lc, ok3 := get("lhs_contracting_dimensions")
+	rc, ok4 := get("rhs_contracting_dimensions")
+	if !ok1 || !ok2 || !ok3 || !ok4 || len(lb) != len(rb) || len(lc) != len(rc) {
+		return nil
+	}
+	lf, okl := freeDims(len(lhs.shape), lb, lc)
+	rf, okr := freeDims(len(rhs.shape), rb, rc)
+	if !okl || !okr {
+		return nil
+	}
+	prod := func(shape []int64, dims []int64) int64 {
+		p := int64(1)
+		for _, x := range dims {
+			p *= shape[x]
+		}
+		return p
+	}
+	batch, m, k, nn := prod(lhs.shape, lb), prod(lhs.shape, lf), prod(lhs.shape, lc), prod(rhs.shape, rf)
+	if batch != prod(rhs.shape, rb) || k != prod(rhs.shape, rc) || batch*m*nn != out.n ||
+		m > math.MaxInt32 || nn > math.MaxInt32 || k > math.MaxInt32 || batch > math.MaxInt32 {
+		return nil
+	}
+	ds := dotShape{batch: int(batch), m: int(m), n: int(nn), k: int(k)}
 	nb := len(lb)
-	if len(rb) != nb || len(lc) != 1 || len(rc) != 1 {
-		return nil
-	}
-	batch := int64(1)
-	for i := 0; i < nb; i++ {
-		if lb[i] != int64(i) || rb[i] != int64(i) || lhs.shape[i] != rhs.shape[i] {
-			return nil
-		}
-		batch *= lhs.shape[i]
-	}
-	var ds dotShape
-	lr, rr := len(lhs.shape), len(rhs.shape)
+	lorder := concatDims(lb, lf, lc)
 	switch {
-	case lc[0] == int64(lr-1) && (nb == 0 || lr == nb+2):
-		m := int64(1)
-		for i := nb; i < lr-1; i++ {
-			m *= lhs.shape[i]
-		}
-		ds.m, ds.k = int(m), int(lhs.shape[lr-1])
-	case lr == nb+2 && lc[0] == int64(nb):
+	case isIdentity(lorder):
+	case len(lf) == 1 && len(lc) == 1 && isIdentity(concatDims(lb, lc, lf)) && lhs.shape[lc[0]] > 1 && lhs.shape[lf[0]] > 1:
 		ds.transA = true
-		ds.m, ds.k = int(lhs.shape[nb+1]), int(lhs.shape[nb])
 	default:
-		return nil
+		ds.lperm = permNative(lhs, lorder)
 	}
-	if rr != nb+2 {
-		return nil
-	}
-	switch rc[0] {
-	case int64(nb):
-		ds.n = int(rhs.shape[nb+1])
-	case int64(nb + 1):
+	rorder := concatDims(rb, rc, rf)
+	switch {
+	case isIdentity(rorder):
+	case len(rf) == 1 && len(rc) == 1 && isIdentity(concatDims(rb, rf, rc)):
 		ds.transB = true
-		ds.n = int(rhs.shape[nb])
 	default:
-		return nil
+		ds.rperm = permNative(rhs, rorder)
 	}
-	if int64(ds.k) != rhs.shape[rc[0]] || int64(ds.m)*int64(ds.n)*batch != out.n {
-		return nil
+	_ = nb
+	nat := &native{kind: kDot, dt: d, odt: d, dot: ds}
+	if ds.lperm != nil {
+		nat.scratch += lhs.bytes
 	}
-	ds.batch = int(batch)
-	return &native{kind: kDot, dt: d, odt: d, dot: ds}
+	if ds.rperm != nil {
+		nat.scratch += rhs.bytes
+	}
+	return nat
+}
+
+// freeDims lists the dimensions of a rank-r operand that are neither batch
+// nor contracting, in order; false if those overlap or are out of range.
+func freeDims(r int, batch, contr []int64) ([]int64, bool) {
+	used := make([]bool, r)
+	for _, l := range [][]int64{batch, contr} {
+		for _, x := range l {
+			if x < 0 || int(x) >= r || used[x] {
+				return nil, false
+			}
+			used[x] = true
+		}
+	}
+	var free []int64
+	for i := range used {
+		if !used[i] {
+			free = append(free, int64(i))
+		}
+	}
+	return free, true
+}
+
+func concatDims(ls ...[]int64) []int64 {
+	var out []int64
+	for _, l := range ls {
+		out = append(out, l...)
+	}
+	return out
+}
+
+func isIdentity(p []int64) bool {
+	for i, x := range p {
+		if x != int64(i) {
+			return false
+		}
+	}
+	return true
+}
+
+// permNative is the strided copy of v into the dimension order perm.
+func permNative(v *value, perm []int64) *native {
+	st := rowStrides(v.shape)
+	nat := &native{kind: kStrided, dt: v.dt, odt: v.dt, istr: make([]int64, len(perm)), shape: make([]int64, len(perm))}
+	for i, p := range perm {
+		nat.istr[i] = st[p]
+		nat.shape[i] = v.shape[p]
+	}
+	return nat
 }
 
 // ---- elementwise evaluation on one chunk ----
@@ -491,7 +575,54 @@ func ewFloat[T floatT](c ewCode, dst, a, b []T) {
 		for i := range a {
 			dst[i] = T(1 / (1 + math.Exp(-float64(a[i]))))
 		}
+	case eSquare:
+		for i := range a {
+			dst[i] = a[i] * a[i]
+		}
 	}
+}
+
+// ewF32 runs the f32 ops that internal/kernels/vmath vectorizes; false
+// for the others.
+func ewF32(c ewCode, dst, a, b []float32) bool {
+	if b != nil {
+		b = b[:len(a)]
+	}
+	switch c {
+	case eAdd:
+		vmath.Add(dst, a, b)
+	case eSub:
+		vmath.Sub(dst, a, b)
+	case eMul:
+		vmath.Mul(dst, a, b)
+	case eDiv:
+		vmath.Div(dst, a, b)
+	case eMax:
+		vmath.Max(dst, a, b)
+	case eMin:
+		vmath.Min(dst, a, b)
+	case eNeg:
+		vmath.Neg(dst, a)
+	case eAbs:
+		vmath.Abs(dst, a)
+	case eExp:
+		vmath.Exp(dst, a)
+	case eTanh:
+		vmath.Tanh(dst, a)
+	case eLog:
+		vmath.Log(dst, a)
+	case eSqrt:
+		vmath.Sqrt(dst, a)
+	case eRsqrt:
+		vmath.Rsqrt(dst, a)
+	case eLogistic:
+		vmath.Logistic(dst, a)
+	case eSquare:
+		vmath.Mul(dst, a, a)
+	default:
+		return false
+	}
+	return true
 }
 
 func ewInt[T intT](c ewCode, dst, a, b []T) {
@@ -631,6 +762,9 @@ func evalEW(k *native, cnt int, dst []byte, src [][]byte) {
 	case eConvert:
 		convertChunk(k.dt, k.odt, cnt, dst, src[0])
 		return
+	case eScalar:
+		evalScalar(&k.sc, k.dt, cnt, dst, src)
+		return
 	case eCmpEQ, eCmpNE, eCmpLT, eCmpLE, eCmpGT, eCmpGE:
 		switch k.dt {
 		case tensor.F32:
@@ -646,6 +780,9 @@ func evalEW(k *native, cnt int, dst []byte, src [][]byte) {
 	}
 	switch k.dt {
 	case tensor.F32:
+		if ewF32(k.code, f32s(dst)[:cnt], f32s(src[0])[:cnt], f32s(arg(1))) {
+			return
+		}
 		ewFloat(k.code, f32s(dst)[:cnt], f32s(src[0])[:cnt], f32s(arg(1)))
 	case tensor.F64:
 		ewFloat(k.code, f64s(dst)[:cnt], f64s(src[0])[:cnt], f64s(arg(1)))
@@ -695,4 +832,74 @@ func convertChunk(s, d tensor.DType, cnt int, dst, src []byte) {
 	case tensor.I64:
 		conv(i32s(dst)[:cnt], i64s(src)[:cnt])
 	}
+}
+
+// evalScalar applies the reference's per-element function to a chunk:
+// floats read exactly into float64 and rounded once (NaNs as the
+// reference stores them), integers sign-extended from their width.
+func evalScalar(sc *exec.ScalarFns, d tensor.DType, cnt int, dst []byte, src [][]byte) {
+	switch d {
+	case tensor.F32:
+		o, a := f32s(dst)[:cnt], f32s(src[0])[:cnt]
+		if sc.F1 != nil {
+			for i := range a {
+				o[i] = toF32(sc.F1(float64(a[i])))
+			}
+			return
+		}
+		b := f32s(src[1])[:cnt]
+		for i := range a {
+			o[i] = toF32(sc.F2(float64(a[i]), float64(b[i])))
+		}
+	case tensor.F64:
+		o, a := f64s(dst)[:cnt], f64s(src[0])[:cnt]
+		if sc.F1 != nil {
+			for i := range a {
+				o[i] = toF64(sc.F1(a[i]))
+			}
+			return
+		}
+		b := f64s(src[1])[:cnt]
+		for i := range a {
+			o[i] = toF64(sc.F2(a[i], b[i]))
+		}
+	case tensor.I32:
+		o, a := i32s(dst)[:cnt], i32s(src[0])[:cnt]
+		if sc.I1 != nil {
+			for i := range a {
+				o[i] = int32(sc.I1(int64(a[i]), 32))
+			}
+			return
+		}
+		b := i32s(src[1])[:cnt]
+		for i := range a {
+			o[i] = int32(sc.I2(int64(a[i]), int64(b[i]), 32))
+		}
+	case tensor.I64:
+		o, a := i64s(dst)[:cnt], i64s(src[0])[:cnt]
+		if sc.I1 != nil {
+			for i := range a {
+				o[i] = sc.I1(a[i], 64)
+			}
+			return
+		}
+		b := i64s(src[1])[:cnt]
+		for i := range a {
+			o[i] = sc.I2(a[i], b[i], 64)
+		}
+	}
+}
+
+func toF32(r float64) float32 {
+	if r != r {
+		return math.Float32frombits(uint32(tensor.FloatBits(tensor.F32, r)))
+	}
+	return float32(r)
+}
+
+func toF64(r float64) float64 {
+	if r != r {
+		return math.Float64frombits(tensor.FloatBits(tensor.F64, r))
+	}
+	return r
 }

@@ -47,7 +47,11 @@ func isPure(op *ir.Op) bool {
 func lowerPass(g *graph) error {
 	for _, n := range g.nodes {
 		if !g.opts.NoNative {
-			n.nat = supportNative(n)
+			if n.op.Name == "stablehlo.while" {
+				n.nat = whileNative(g, n)
+			} else {
+				n.nat = supportNative(n)
+			}
 		}
 		if n.nat == nil {
 			fb, err := newFallback(n)
@@ -55,7 +59,7 @@ func lowerPass(g *graph) error {
 				return err
 			}
 			n.fb = fb
-		} else {
+		} else if n.nat.kind != kWhile { // a loop's regions charge their own
 			n.fl = flopsOf(n)
 		}
 	}
@@ -85,6 +89,9 @@ func foldPass(g *graph) error {
 			size += v.bytes
 		}
 		isConst := n.op.Name == "stablehlo.constant"
+		if !isConst && g.opts.NoFold {
+			continue
+		}
 		if !isConst {
 			if size > g.opts.FoldMaxBytes || g.folded+size > g.opts.FoldMaxTotal {
 				continue
@@ -238,15 +245,59 @@ func dcePass(g *graph) error {
 
 // group is a fused elementwise chain: members in schedule order, the last
 // one's result is the group's only materialised output; every other
-// member's result is read once, by a later member.
+// member's result is read once, by a later member. Inputs from outside
+// come from sources: a value read element for element, or a strided view
+// of a value (a broadcast, transpose or slice fused into the chain, so the
+// view is never materialised: JAX's broadcast of a scalar to the full
+// shape costs nothing).
 type group struct {
 	members []*node
-	ext     []*value // external inputs, in first-use order
+	srcs    []groupSrc
+	refs    [][]int // refs[i][j]: member i's input j: ≥ 0 a member, < 0 source −1−ref
 	out     *value
+	nbuf    int // chunk-sized scratch buffers: one per member and per view
+	maxIn   int // most operands of a member
+}
+
+// groupSrc is one external input of a group.
+type groupSrc struct {
+	v     *value
+	view  *native // nil: read directly; else a kStrided view of v
+	vn    int64   // elements of the view (the group's element count)
+	shape []int64 // shape of the view
+	splat bool    // every element of the view is v's first: filled once
+	buf   int     // scratch buffer of a view (after the members'), or -1
+}
+
+// direct reports whether the group reads v only element for element (so
+// its output may overwrite v in place).
+func (gr *group) direct(v *value) bool {
+	for _, s := range gr.srcs {
+		if s.v == v && s.view != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// values lists the values the group reads, once each.
+func (gr *group) values() []*value {
+	var out []*value
+	seen := map[*value]bool{}
+	for _, s := range gr.srcs {
+		if !seen[s.v] {
+			seen[s.v] = true
+			out = append(out, s.v)
+		}
+	}
+	return out
 }
 
 // fusePass merges an elementwise node into its only consumer when both are
-// fusible elementwise nodes over the same element count.
+// fusible elementwise nodes over the same element count, then turns the
+// strided layout nodes (broadcast_in_dim, transpose, slice) that feed a
+// group into views the group reads through. A layout node none of whose
+// results is then read is removed.
 func fusePass(g *graph) error {
 	if g.opts.NoFusion {
 		return nil
@@ -281,31 +332,130 @@ func fusePass(g *graph) error {
 			n.grp.members = merged
 		}
 	}
+	removed := false
 	for _, n := range g.nodes {
 		gr := n.grp
 		if gr == nil || gr.members[len(gr.members)-1] != n {
 			continue
 		}
-		if len(gr.members) == 1 {
-			n.grp = nil
-			continue
-		}
 		gr.out = n.out[0]
-		inside := map[*value]bool{}
-		for _, m := range gr.members {
-			inside[m.out[0]] = true
-		}
-		seen := map[*value]bool{}
-		for _, m := range gr.members {
-			for _, v := range m.in {
-				if !inside[v] && !seen[v] {
-					seen[v] = true
-					gr.ext = append(gr.ext, v)
-				}
+		finishGroup(gr) // a lone op is a group too: it runs chunked and in parallel
+		for _, s := range gr.srcs {
+			if s.view != nil {
+				removed = true
 			}
 		}
 	}
+	if removed {
+		dropUnread(g)
+	}
 	return nil
+}
+
+// finishGroup fills gr's sources and member references.
+func finishGroup(gr *group) {
+	pos := map[*value]int{}
+	for i, m := range gr.members {
+		pos[m.out[0]] = i
+	}
+	srcIdx := map[*value]int{}
+	gr.refs = make([][]int, len(gr.members))
+	for _, m := range gr.members {
+		gr.maxIn = max(gr.maxIn, len(m.in))
+	}
+	gr.nbuf = len(gr.members)
+	defer func() {
+		for k := range gr.srcs {
+			gr.srcs[k].buf = -1
+			if gr.srcs[k].view != nil {
+				gr.srcs[k].buf = gr.nbuf
+				gr.nbuf++
+			}
+		}
+	}()
+	for i, m := range gr.members {
+		gr.refs[i] = make([]int, len(m.in))
+		for j, v := range m.in {
+			if p, ok := pos[v]; ok {
+				gr.refs[i][j] = p
+				continue
+			}
+			k, ok := srcIdx[v]
+			if !ok {
+				k = len(gr.srcs)
+				srcIdx[v] = k
+				gr.srcs = append(gr.srcs, viewSource(v))
+			}
+			gr.refs[i][j] = -1 - k
+		}
+	}
+}
+
+// viewSource reads v through the strided node that defines it when that
+// node only moves whole elements of 1, 4 or 8 bytes.
+func viewSource(v *value) groupSrc {
+	d := v.def
+	if d == nil || d.nat == nil || d.nat.kind != kStrided || d.grp != nil || len(d.in) != 1 {
+		return groupSrc{v: v}
+	}
+	switch v.dt.Size() {
+	case 1, 4, 8:
+	default:
+		return groupSrc{v: v}
+	}
+	splat := true
+	for _, s := range d.nat.istr {
+		if s != 0 {
+			splat = false
+		}
+	}
+	return groupSrc{v: d.in[0], view: d.nat, vn: v.n, shape: v.shape, splat: splat}
+}
+
+// dropUnread removes layout nodes whose results nothing reads any more
+// (every reader is a group that reads through a view) and recounts uses.
+func dropUnread(g *graph) {
+	for _, v := range g.vals {
+		v.uses = 0
+	}
+	for _, v := range g.outs {
+		v.uses++
+	}
+	for i := len(g.nodes) - 1; i >= 0; i-- {
+		n := g.nodes[i]
+		var reads []*value
+		switch {
+		case n.grp != nil && n.grp.out == n.out[0]:
+			reads = n.grp.values()
+		case n.grp != nil:
+			continue // a member: its group's root reads for it
+		default:
+			reads = append(append(reads, n.in...), n.capt...)
+			if n.fb != nil {
+				reads = n.fb.args
+			}
+		}
+		used := false
+		for _, v := range n.out {
+			if v.uses > 0 {
+				used = true
+			}
+		}
+		if n.grp == nil && !used && isPure(n.op) {
+			n.dead = true
+			continue
+		}
+		for _, v := range reads {
+			v.uses++
+		}
+	}
+	live := g.nodes[:0]
+	for _, n := range g.nodes {
+		if !n.dead {
+			live = append(live, n)
+		}
+	}
+	g.nodes = live
 }
 
 // maxGroup bounds a fused chain (and keeps fusion linear).

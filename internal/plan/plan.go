@@ -34,6 +34,7 @@ package plan
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/hlogate/hlogate/internal/cost"
 	"github.com/hlogate/hlogate/internal/diag"
@@ -51,7 +52,9 @@ type Options struct {
 	ChunkElems     int   // fused chain chunk (default 4096)
 	Threads        int   // GEMM workers (0: GOMAXPROCS)
 	NoFusion       bool  // disable the fuse pass
+	NoFold         bool  // fold constants only, not ops over them (tests: exercise the kernels)
 	NoNative       bool  // run every op through the fallback (tests)
+	PoisonBuffers  bool  // fill reused buffers with 0xFF before each run (tests)
 	CheckPasses    bool  // run the graph checker after every pass
 }
 
@@ -116,6 +119,9 @@ type graph struct {
 	outs   []*value
 	steps  int64 // inlined calls (for Stats.Steps)
 	folded int64
+	depth  int                  // region nesting (while bodies) of this graph
+	total  *int                 // nodes of this graph and all nested ones
+	outer  map[*ir.Value]*value // a region graph's captured values
 }
 
 func (g *graph) newValue(t ir.Type) (*value, error) {
@@ -146,18 +152,22 @@ func unsupported(format string, args ...any) error {
 
 // Plan is a compiled function. It is immutable and safe for concurrent use.
 type Plan struct {
-	m       *ir.Module
-	fn      *ir.Func
-	opts    Options
-	ins     []*value
-	outs    []*value
-	steps   []*step
-	slots   []int64 // slot sizes in bytes
-	scratch int64   // fused-chain scratch bytes
-	peak    int64
-	nvals   int
-	calls   int64
-	passLog []string
+	m        *ir.Module
+	fn       *ir.Func
+	opts     Options
+	ins      []*value
+	outs     []*value
+	steps    []*step
+	slots    []int64  // slot sizes in bytes
+	escape   []bool   // slot holds an output: allocated afresh by every run
+	slotVals []*value // values that live in slots
+	arenas   sync.Pool
+	scratch  int64 // fused-chain scratch bytes
+	peak     int64
+	nvals    int
+	threads  int // workers for large elementwise ops and reductions
+	calls    int64
+	passLog  []string
 }
 
 // PeakBytes is the memory the plan holds while it runs, beyond its inputs
@@ -168,6 +178,7 @@ func (p *Plan) PeakBytes() int64 { return p.peak }
 type Stats struct {
 	Steps, Native, Fallback, Fused, FusedOps, Slots int
 	Folded                                          int64
+	FallbackOps                                     []string // ops of the fallback steps
 }
 
 // Describe reports the plan's shape (for tests and logs).
@@ -185,6 +196,7 @@ func (p *Plan) Describe() Stats {
 			s.Native++
 		default:
 			s.Fallback++
+			s.FallbackOps = append(s.FallbackOps, st.n.op.Name)
 		}
 	}
 	return s
@@ -199,12 +211,16 @@ type pass struct {
 // passes run in this order: fold before CSE (folded constants then
 // compare by value), CSE before DCE (duplicates become dead), DCE before
 // fusion (use counts are final), fusion before scheduling.
-var passes = []pass{
-	{"lower", lowerPass},
-	{"fold", foldPass},
-	{"cse", csePass},
-	{"dce", dcePass},
-	{"fuse", fusePass},
+var passes []pass
+
+func init() { // not a plain initialiser: lowering compiles loop regions, which runs the passes
+	passes = []pass{
+		{"lower", lowerPass},
+		{"fold", foldPass},
+		{"cse", csePass},
+		{"dce", dcePass},
+		{"fuse", fusePass},
+	}
 }
 
 // Compile plans fn of m. m must be verified; fn must have static shapes.
@@ -212,20 +228,33 @@ func Compile(m *ir.Module, fn *ir.Func, opts Options) (*Plan, error) {
 	if m == nil || fn == nil || fn.Body == nil || len(fn.Body.Blocks) != 1 {
 		return nil, unsupported("function without a single-block body")
 	}
-	g := &graph{m: m, fn: fn, opts: opts.withDefaults()}
+	g := &graph{m: m, fn: fn, opts: opts.withDefaults(), total: new(int)}
 	for _, a := range fn.Args {
-		v, err := g.newValue(a.Type)
-		if err != nil {
+		if _, err := g.addInput(a.Type); err != nil {
 			return nil, err
 		}
-		v.arg = len(g.ins)
-		g.ins = append(g.ins, v)
 	}
 	outs, err := g.build(fn, g.ins, 0)
 	if err != nil {
 		return nil, err
 	}
 	g.outs = outs
+	return g.compile()
+}
+
+func (g *graph) addInput(t ir.Type) (*value, error) {
+	v, err := g.newValue(t)
+	if err != nil {
+		return nil, err
+	}
+	v.arg = len(g.ins)
+	g.ins = append(g.ins, v)
+	return v, nil
+}
+
+// compile runs the passes and the scheduler over a built graph.
+func (g *graph) compile() (*Plan, error) {
+	fn := g.fn
 	var log []string
 	for _, ps := range passes {
 		if err := ps.fn(g); err != nil {
@@ -266,12 +295,15 @@ func (g *graph) build(fn *ir.Func, args []*value, depth int) ([]*value, error) {
 	lookup := func(v *ir.Value, op *ir.Op) (*value, error) {
 		x, ok := env[v]
 		if !ok {
+			x, ok = g.outer[v] // a region's capture of an enclosing value
+		}
+		if !ok {
 			return nil, diag.New(diag.Internal, "internal.plan", op.Pos, "plan: value %%%s is not defined before use", v.Name)
 		}
 		return x, nil
 	}
 	for _, op := range b.Ops {
-		if len(g.nodes) >= g.opts.MaxNodes {
+		if *g.total >= g.opts.MaxNodes {
 			return nil, diag.New(diag.Rejected, "plan.size", op.Pos, "plan: more than %d ops after inlining", g.opts.MaxNodes)
 		}
 		switch op.Name {
@@ -344,6 +376,7 @@ func (g *graph) build(fn *ir.Func, args []*value, depth int) ([]*value, error) {
 			env[r] = x
 		}
 		g.nodes = append(g.nodes, n)
+		*g.total++
 	}
 	return nil, unsupported("@%s has no return", fn.Name)
 }
@@ -399,7 +432,18 @@ func (g *graph) check() error {
 		if n.dead {
 			continue
 		}
-		for _, lst := range [][]*value{n.in, n.capt} {
+		reads := [][]*value{n.in, n.capt}
+		if n.grp != nil && n.grp.refs != nil {
+			// a fused group runs at its root and reads its sources
+			if n.grp.out != n.out[0] {
+				for _, v := range n.out {
+					ready[v] = true
+				}
+				continue
+			}
+			reads = [][]*value{n.grp.values()}
+		}
+		for _, lst := range reads {
 			for _, v := range lst {
 				if !ready[v] && v.konst == nil {
 					return fmt.Errorf("%s reads value %d before it is defined", n.op.Name, v.id)

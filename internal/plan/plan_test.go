@@ -56,20 +56,25 @@ func diffRun(t testing.TB, m *ir.Module, inputs []*tensor.Tensor, opts Options) 
 	fn := m.Entry("")
 	want, _, werr := exec.Run(context.Background(), m, fn, inputs, exec.Limits{})
 	opts.CheckPasses = true
+	opts.PoisonBuffers = true
 	p, err := Compile(m, fn, opts)
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
-	got, _, gerr := p.Run(context.Background(), inputs, exec.Limits{})
-	if (werr == nil) != (gerr == nil) {
-		t.Fatalf("reference error %v, plan error %v", werr, gerr)
-	}
-	if werr != nil {
-		return
-	}
-	for i := range want {
-		if err := sameTensor(want[i], got[i], 1e-4); err != nil {
-			t.Fatalf("output %d: %v\n%s", i, err, ir.Print(m))
+	// The second run reuses the first's buffers, poisoned: a kernel that
+	// reads an element before writing it sees 0xFF bytes and differs.
+	for run := 0; run < 2; run++ {
+		got, _, gerr := p.Run(context.Background(), inputs, exec.Limits{})
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("run %d: reference error %v, plan error %v", run, werr, gerr)
+		}
+		if werr != nil {
+			return
+		}
+		for i := range want {
+			if err := sameTensor(want[i], got[i], 1e-4); err != nil {
+				t.Fatalf("run %d: output %d: %v\n%s", run, i, err, ir.Print(m))
+			}
 		}
 	}
 }
@@ -103,19 +108,38 @@ func genProgram(r *rand.Rand, nops int) (string, string, []int64) {
 	fmt.Fprintf(&b, "func.func @main(%%a0: %s, %%a1: %s, %%a2: %s) -> %s {\n", full, full, row, full)
 	vals := []string{"%a0", "%a1"}
 	pick := func() string { return vals[r.IntN(len(vals))] }
-	bins := []string{"add", "subtract", "multiply", "maximum", "minimum"}
+	bins := []string{"add", "subtract", "multiply", "maximum", "minimum", "divide", "remainder", "power"}
 	if !float {
-		bins = append(bins, "and", "or", "xor")
-	}
-	uns := []string{"negate"}
-	if float {
-		uns = append(uns, "exponential", "tanh", "abs", "logistic")
+		bins = append(bins, "and", "or", "xor", "shift_left", "shift_right_logical", "shift_right_arithmetic")
 	} else {
-		uns = append(uns, "not")
+		bins = append(bins, "atan2")
+	}
+	uns := []string{"negate", "sign"}
+	if float {
+		uns = append(uns, "exponential", "tanh", "abs", "logistic", "floor", "ceil", "sine", "cosine", "round_nearest_even", "cbrt", "log_plus_one", "sqrt", "square")
+	} else {
+		uns = append(uns, "not", "popcnt", "abs")
 	}
 	for i := 0; i < nops; i++ {
 		v := fmt.Sprintf("%%v%d", i)
-		switch k := r.IntN(10); {
+		switch k := r.IntN(12); {
+		case k == 10: // a counted while loop; the body captures a value
+			fmt.Fprintf(&b, "  %s_c = \"stablehlo.constant\"() {value = dense<0> : tensor<i32>} : () -> tensor<i32>\n", v)
+			fmt.Fprintf(&b, "  %s_n = \"stablehlo.constant\"() {value = dense<%d> : tensor<i32>} : () -> tensor<i32>\n", v, r.IntN(4))
+			fmt.Fprintf(&b, "  %s_w:2 = \"stablehlo.while\"(%s_c, %s) ({\n  ^bb0(%s_i: tensor<i32>, %s_x: %s):\n", v, v, pick(), v, v, full)
+			fmt.Fprintf(&b, "    %s_lt = \"stablehlo.compare\"(%s_i, %s_n) {comparison_direction = #stablehlo<comparison_direction LT>} : (tensor<i32>, tensor<i32>) -> tensor<i1>\n", v, v, v)
+			fmt.Fprintf(&b, "    \"stablehlo.return\"(%s_lt) : (tensor<i1>) -> ()\n  }, {\n  ^bb0(%s_j: tensor<i32>, %s_y: %s):\n", v, v, v, full)
+			fmt.Fprintf(&b, "    %s_one = \"stablehlo.constant\"() {value = dense<1> : tensor<i32>} : () -> tensor<i32>\n", v)
+			fmt.Fprintf(&b, "    %s_j2 = \"stablehlo.add\"(%s_j, %s_one) : (tensor<i32>, tensor<i32>) -> tensor<i32>\n", v, v, v)
+			fmt.Fprintf(&b, "    %s_y2 = \"stablehlo.add\"(%s_y, %s) : (%s, %s) -> %s\n", v, v, pick(), full, full, full)
+			fmt.Fprintf(&b, "    \"stablehlo.return\"(%s_j2, %s_y2) : (tensor<i32>, %s) -> ()\n  }) : (tensor<i32>, %s) -> (tensor<i32>, %s)\n", v, v, full, full, full)
+			fmt.Fprintf(&b, "  %s = \"stablehlo.add\"(%s_w#1, %s) : (%s, %s) -> %s\n", v, v, pick(), full, full, full)
+		case k == 11: // transposes, read through views by the fused chain
+			tr := fmt.Sprintf("tensor<%dx%dx%s>", C, R, ty)
+			fmt.Fprintf(&b, "  %s_t = \"stablehlo.transpose\"(%s) {permutation = array<i64: 1, 0>} : (%s) -> %s\n", v, pick(), full, tr)
+			fmt.Fprintf(&b, "  %s_u = \"stablehlo.transpose\"(%s) {permutation = array<i64: 1, 0>} : (%s) -> %s\n", v, pick(), full, tr)
+			fmt.Fprintf(&b, "  %s_s = \"stablehlo.subtract\"(%s_t, %s_u) : (%s, %s) -> %s\n", v, v, v, tr, tr, tr)
+			fmt.Fprintf(&b, "  %s = \"stablehlo.transpose\"(%s_s) {permutation = array<i64: 1, 0>} : (%s) -> %s\n", v, v, tr, full)
 		case k < 5:
 			op := bins[r.IntN(len(bins))]
 			fmt.Fprintf(&b, "  %s = \"stablehlo.%s\"(%s, %s) : (%s, %s) -> %s\n", v, op, pick(), pick(), full, full, full)
@@ -126,7 +150,11 @@ func genProgram(r *rand.Rand, nops int) (string, string, []int64) {
 				fmt.Fprintf(&b, "  %s_t = \"stablehlo.tanh\"(%s) : (%s) -> %s\n", v, x, full, full)
 				x = v + "_t"
 			}
-			fmt.Fprintf(&b, "  %s = \"stablehlo.%s\"(%s) : (%s) -> %s\n", v, op, x, full, full)
+			dialect := "stablehlo"
+			if op == "square" {
+				dialect = "chlo"
+			}
+			fmt.Fprintf(&b, "  %s = \"%s.%s\"(%s) : (%s) -> %s\n", v, dialect, op, x, full, full)
 		case k < 8:
 			fmt.Fprintf(&b, "  %s = \"stablehlo.broadcast_in_dim\"(%%a2) {broadcast_dimensions = array<i64: 1>} : (%s) -> %s\n", v, row, full)
 		case k < 9:
@@ -135,6 +163,11 @@ func genProgram(r *rand.Rand, nops int) (string, string, []int64) {
 				zero = "0.0"
 			}
 			fmt.Fprintf(&b, "  %s_z = \"stablehlo.constant\"() {value = dense<%s> : tensor<%s>} : () -> tensor<%s>\n", v, zero, ty, ty)
+			if r.IntN(2) == 0 { // reduce_window: running pairs down the rows (conv_test.go covers the rest)
+				fmt.Fprintf(&b, "  %s = \"stablehlo.reduce_window\"(%s, %s_z) ({\n  ^bb0(%%p: tensor<%s>, %%q: tensor<%s>):\n    %%s = \"stablehlo.%s\"(%%p, %%q) : (tensor<%s>, tensor<%s>) -> tensor<%s>\n    \"stablehlo.return\"(%%s) : (tensor<%s>) -> ()\n  }) {window_dimensions = array<i64: 2, 1>, padding = dense<[[1, 0], [0, 0]]> : tensor<2x2xi64>} : (%s, tensor<%s>) -> %s\n",
+					v, pick(), v, ty, ty, []string{"add", "maximum", "minimum"}[r.IntN(3)], ty, ty, ty, ty, full, ty, full)
+				break
+			}
 			fmt.Fprintf(&b, "  %s_r = \"stablehlo.reduce\"(%s, %s_z) ({\n  ^bb0(%%p: tensor<%s>, %%q: tensor<%s>):\n    %%s = \"stablehlo.add\"(%%p, %%q) : (tensor<%s>, tensor<%s>) -> tensor<%s>\n    \"stablehlo.return\"(%%s) : (tensor<%s>) -> ()\n  }) {dimensions = array<i64: 0>} : (%s, tensor<%s>) -> %s\n",
 				v, pick(), v, ty, ty, ty, ty, ty, ty, full, ty, row)
 			fmt.Fprintf(&b, "  %s = \"stablehlo.broadcast_in_dim\"(%s_r) {broadcast_dimensions = array<i64: 1>} : (%s) -> %s\n", v, v, row, full)
@@ -143,13 +176,27 @@ func genProgram(r *rand.Rand, nops int) (string, string, []int64) {
 				fmt.Fprintf(&b, "  %s = \"stablehlo.add\"(%s, %s) : (%s, %s) -> %s\n", v, pick(), pick(), full, full, full)
 				break
 			}
+			if r.IntN(2) == 0 { // convolution along the columns, SAME padding
+				col := fmt.Sprintf("tensor<%dx%dx1x%s>", R, C, ty)
+				fmt.Fprintf(&b, "  %s_c = \"stablehlo.reshape\"(%s) : (%s) -> %s\n", v, pick(), full, col)
+				fmt.Fprintf(&b, "  %s_k = \"stablehlo.constant\"() {value = dense<[[[0.5]], [[-1.0]], [[0.25]]]> : tensor<3x1x1x%s>} : () -> tensor<3x1x1x%s>\n", v, ty, ty)
+				fmt.Fprintf(&b, "  %s_o = stablehlo.convolution(%s_c, %s_k) dim_numbers = [b, 0, f]x[0, i, o]->[b, 0, f], window = {pad = [[1, 1]]} : (%s, tensor<3x1x1x%s>) -> %s\n", v, v, v, col, ty, col)
+				fmt.Fprintf(&b, "  %s = \"stablehlo.reshape\"(%s_o) : (%s) -> %s\n", v, v, col, full)
+				break
+			}
 			sq := fmt.Sprintf("tensor<%dx%dx%s>", C, C, ty)
 			fmt.Fprintf(&b, "  %s_w = \"stablehlo.dot_general\"(%s, %s) {dot_dimension_numbers = #stablehlo.dot<lhs_contracting_dimensions = [0], rhs_contracting_dimensions = [0]>} : (%s, %s) -> %s\n", v, pick(), pick(), full, full, sq)
 			fmt.Fprintf(&b, "  %s = \"stablehlo.dot_general\"(%s, %s_w) {dot_dimension_numbers = #stablehlo.dot<lhs_contracting_dimensions = [1], rhs_contracting_dimensions = [0]>} : (%s, %s) -> %s\n", v, pick(), v, full, sq, full)
 		}
 		vals = append(vals, v)
 	}
-	fmt.Fprintf(&b, "  func.return %s : %s\n}\n", vals[len(vals)-1], full)
+	// The result depends on every value, so that nothing is dead.
+	acc := vals[len(vals)-1]
+	for i, v := range vals[2 : len(vals)-1] {
+		fmt.Fprintf(&b, "  %%sum%d = \"stablehlo.add\"(%s, %s) : (%s, %s) -> %s\n", i, acc, v, full, full, full)
+		acc = fmt.Sprintf("%%sum%d", i)
+	}
+	fmt.Fprintf(&b, "  func.return %s : %s\n}\n", acc, full)
 	return b.String(), ty, []int64{R, C}
 }
 
@@ -199,7 +246,7 @@ func TestFusionAndReuse(t *testing.T) {
 	if d.Steps != 1 || d.Fused != 1 || d.FusedOps != 3 || d.Fallback != 0 {
 		t.Errorf("plan shape %+v, want one fused step of 3 ops", d)
 	}
-	if p.PeakBytes() != 4000+3*4096*8 {
+	if p.PeakBytes() != 4000+int64(p.threads)*3*4096*8 { // output + per-thread chunk buffers
 		t.Errorf("PeakBytes %d", p.PeakBytes())
 	}
 	r := rand.New(rand.NewPCG(1, 2))

@@ -1,6 +1,11 @@
 package plan
 
-import "github.com/hlogate/hlogate/tensor"
+import (
+	"sync"
+
+	"github.com/hlogate/hlogate/internal/kernels/vmath"
+	"github.com/hlogate/hlogate/tensor"
+)
 
 // reduce folds the input, in row-major order, into out[kept index] with
 // the body op, starting from init — the reference executor's order, so
@@ -10,6 +15,9 @@ import "github.com/hlogate/hlogate/tensor"
 func (r *runState) reduce(k *native, out, in, init *tensor.Tensor) error {
 	switch k.dt {
 	case tensor.F32:
+		if done, err := reduceF32(r, k, f32s(out.Data), f32s(in.Data), f32s(init.Data)[0], in.Shape); done {
+			return err
+		}
 		return reduceT(r, k, f32s(out.Data), f32s(in.Data), f32s(init.Data)[0], in.Shape, opFloat[float32](k.code))
 	case tensor.F64:
 		return reduceT(r, k, f64s(out.Data), f64s(in.Data), f64s(init.Data)[0], in.Shape, opFloat[float64](k.code))
@@ -46,6 +54,156 @@ func opInt[T intT](c ewCode) func(a, b T) T {
 }
 
 const reassocMin = 4096
+
+// reduceF32 runs the two common f32 layouts on internal/kernels/vmath:
+// a trailing block of reduced dimensions (a row sum, max or min per
+// output element; sums of at least vecSumMin elements are reassociated
+// into vector partial sums, max and min do not depend on order) and a
+// leading block (the rows folded into the output one after another — the
+// reference's own order, so bit-identical). false: another layout.
+func reduceF32(r *runState, k *native, out, in []float32, init float32, shape []int64) (bool, error) {
+	if len(in) == 0 || len(out) == 0 || k.code == eMul {
+		return false, nil
+	}
+	rank := len(shape)
+	t := rank // reduced dims are [t, rank)?
+	for t > 0 && k.redDims[t-1] {
+		t--
+	}
+	l := 0 // reduced dims are [0, l)?
+	for l < rank && k.redDims[l] {
+		l++
+	}
+	switch {
+	case t < rank && !anyReduced(k.redDims[:t]):
+		R := len(in) / len(out)
+		rows := func(lo, hi int) {
+			for o := lo; o < hi; o++ {
+				blk := in[o*R : (o+1)*R]
+				switch k.code {
+				case eAdd:
+					if R >= vecSumMin {
+						out[o] = init + vmath.Sum(blk)
+					} else {
+						acc := init
+						for _, x := range blk {
+							acc += x
+						}
+						out[o] = acc
+					}
+				case eMax:
+					out[o] = maxF(init, vmath.ReduceMax(blk))
+				case eMin:
+					out[o] = minF(init, vmath.ReduceMin(blk))
+				}
+			}
+		}
+		return true, r.split(len(out), R, rows)
+	case l > 0 && !anyReduced(k.redDims[l:]):
+		// Fold the rows into the output one after another; across
+		// threads, each takes a block of columns through all the rows.
+		C := len(out)
+		for i := range out {
+			out[i] = init
+		}
+		rows := len(in) / C
+		fold := func(lo, hi int, check func(row int) error) error {
+			o := out[lo:hi]
+			for i, base := 0, 0; base < len(in); i, base = i+1, base+C {
+				row := in[base+lo : base+hi]
+				switch k.code {
+				case eAdd:
+					vmath.Add(o, o, row)
+				case eMax:
+					vmath.Max(o, o, row)
+				case eMin:
+					vmath.Min(o, o, row)
+				}
+				if err := check(i); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		parts := 1
+		if len(in) >= parallelMin {
+			parts = min(r.p.threads, C/64)
+		}
+		if parts <= 1 {
+			return true, fold(0, C, func(int) error { return r.meter(int64(C)) })
+		}
+		errs := make([]error, parts)
+		var wg sync.WaitGroup
+		for t := 0; t < parts; t++ {
+			lo, hi := C*t/parts, C*(t+1)/parts
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[t] = fold(lo, hi, func(i int) error {
+					if i%256 == 255 {
+						return ctxErr(r.ctx)
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		r.work += int64(rows) * int64(C)
+		for _, err := range errs {
+			if err != nil {
+				return true, err
+			}
+		}
+		return true, ctxErr(r.ctx)
+	}
+	return false, nil
+}
+
+// split runs fn over [0, n) items of cost each: on the calling goroutine
+// for small work, else in contiguous ranges across the plan's threads (each
+// item is computed the same way either way). Work is metered per range.
+func (r *runState) split(n, cost int, fn func(lo, hi int)) error {
+	parts := 1
+	if int64(n)*int64(cost) >= parallelMin {
+		parts = min(r.p.threads, n)
+	}
+	if parts <= 1 {
+		const batch = 1 << 16
+		step := max(1, batch/max(cost, 1))
+		for lo := 0; lo < n; lo += step {
+			hi := min(n, lo+step)
+			fn(lo, hi)
+			if err := r.meter(int64(hi-lo) * int64(cost)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	for t := 0; t < parts; t++ {
+		lo, hi := n*t/parts, n*(t+1)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(lo, hi)
+		}()
+	}
+	wg.Wait()
+	r.work += int64(n) * int64(cost)
+	return ctxErr(r.ctx)
+}
+
+// vecSumMin is the shortest f32 row summed with vector partial sums.
+const vecSumMin = 64
+
+func anyReduced(d []bool) bool {
+	for _, x := range d {
+		if x {
+			return true
+		}
+	}
+	return false
+}
 
 func reduceT[T floatT | intT](r *runState, k *native, out, in []T, init T, shape []int64, f func(a, b T) T) error {
 	for i := range out {

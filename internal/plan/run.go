@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/hlogate/hlogate/internal/cost"
 	"github.com/hlogate/hlogate/internal/diag"
@@ -21,7 +22,7 @@ type runState struct {
 	p      *Plan
 	ctx    context.Context
 	lim    exec.Limits
-	budget exec.Budget
+	budget *exec.Budget
 	vals   []*tensor.Tensor
 	slots  [][]byte
 	work   int64
@@ -71,22 +72,18 @@ func withDefaults(l exec.Limits) exec.Limits {
 // tensors, or an input itself when the function returns it unchanged.
 func (p *Plan) Run(ctx context.Context, inputs []*tensor.Tensor, lim exec.Limits) ([]*tensor.Tensor, exec.Stats, error) {
 	lim = withDefaults(lim)
-	r := &runState{p: p, ctx: ctx, lim: lim, vals: make([]*tensor.Tensor, p.nvals), next: checkEvery}
-	r.budget.Limit = lim.MaxMemory
+	r := &runState{p: p, ctx: ctx, lim: lim, vals: make([]*tensor.Tensor, p.nvals), next: checkEvery, budget: &exec.Budget{Limit: lim.MaxMemory}}
 	if len(inputs) != len(p.ins) {
 		return nil, exec.Stats{}, diag.New(diag.InvalidInput, "input.count", p.fn.Pos, "@%s takes %d inputs, got %d", p.fn.Name, len(p.ins), len(inputs))
 	}
 	seen := map[*tensor.Tensor]bool{}
 	for i, t := range inputs {
 		v := p.ins[i]
-		if t == nil {
-			return nil, r.stats(), diag.New(diag.InvalidInput, "input.missing", p.fn.Pos, "input %d is missing", i)
+		if err := exec.CheckInput(p.fn, i, t); err != nil { // the reference's rules
+			return nil, r.stats(), err
 		}
 		if t.DType != v.dt || !sameShape(t.Shape, v.shape) {
 			return nil, r.stats(), diag.New(diag.InvalidInput, "input.shape", p.fn.Pos, "input %d must have type %s, got %s%v", i, v.typ, t.DType, t.Shape)
-		}
-		if err := t.Validate(); err != nil {
-			return nil, r.stats(), err
 		}
 		if !seen[t] {
 			seen[t] = true
@@ -106,28 +103,166 @@ func (p *Plan) Run(ctx context.Context, inputs []*tensor.Tensor, lim exec.Limits
 	if err := ctxErr(ctx); err != nil {
 		return nil, r.stats(), err
 	}
+	outs, err := r.execSteps()
+	if err != nil {
+		return nil, r.stats(), err
+	}
+	for i, v := range p.outs {
+		if v.konst != nil {
+			outs[i] = outs[i].Clone()
+		}
+	}
+	return outs, r.stats(), nil
+}
+
+// execSteps runs the schedule over bound inputs, in a fresh or pooled
+// arena, and returns the outputs (plan constants shared, not cloned).
+func (r *runState) execSteps() ([]*tensor.Tensor, error) {
+	p := r.p
+	a := p.getArena()
+	defer p.arenas.Put(a)
 	r.slots = make([][]byte, len(p.slots))
 	for i, sz := range p.slots {
-		r.slots[i] = make([]byte, sz)
-	}
-	var scratch []byte
-	if p.scratch > 0 {
-		scratch = make([]byte, p.scratch)
-	}
-	for _, st := range p.steps {
-		if err := r.runStep(st, scratch); err != nil {
-			return nil, r.stats(), err
+		if p.escape[i] {
+			r.slots[i] = make([]byte, sz) // holds an output: the caller keeps it
+		} else {
+			r.slots[i] = a.slots[i]
 		}
 	}
 	outs := make([]*tensor.Tensor, len(p.outs))
-	for i, v := range p.outs {
-		t := r.get(v)
-		if v.konst != nil {
-			t = t.Clone()
+	return outs, r.runSteps(a.scratch, outs)
+}
+
+// runSteps runs the schedule and fills outs.
+func (r *runState) runSteps(scratch []byte, outs []*tensor.Tensor) error {
+	for _, st := range r.p.steps {
+		if err := r.runStep(st, scratch); err != nil {
+			return err
 		}
-		outs[i] = t
 	}
-	return outs, r.stats(), nil
+	for i, v := range r.p.outs {
+		outs[i] = r.get(v)
+	}
+	return nil
+}
+
+// frame runs one region's plan many times (a loop's cond or body)
+// without allocating: it holds one or two complete buffer sets, outputs
+// included, and alternates between them so that the results of one call
+// can be the inputs of the next.
+type frame struct {
+	p    *Plan
+	r    runState
+	sets []frameSet
+	flip int
+	outs []*tensor.Tensor
+}
+
+type frameSet struct {
+	slots   [][]byte
+	vals    []*tensor.Tensor // prebuilt tensors of the slot values
+	scratch []byte
+}
+
+// frameBytes is what a frame of n sets holds.
+func (p *Plan) frameBytes(n int) int64 { return int64(n) * p.peak }
+
+func newFrame(p *Plan, nsets int) *frame {
+	f := &frame{p: p, sets: make([]frameSet, nsets), outs: make([]*tensor.Tensor, len(p.outs))}
+	f.r.vals = make([]*tensor.Tensor, p.nvals)
+	for i := range f.sets {
+		s := &f.sets[i]
+		s.slots = make([][]byte, len(p.slots))
+		for j, sz := range p.slots {
+			s.slots[j] = make([]byte, sz)
+		}
+		if p.scratch > 0 {
+			s.scratch = make([]byte, p.scratch)
+		}
+		s.vals = make([]*tensor.Tensor, p.nvals)
+		for _, v := range p.slotVals {
+			s.vals[v.id] = &tensor.Tensor{DType: v.dt, Shape: v.shape, Data: s.slots[v.slot][:v.bytes]}
+		}
+	}
+	return f
+}
+
+// runNested runs f's plan, a region, inside parent's run: one step (a
+// region call, as the reference counts it) plus the plan's inlined calls,
+// with parent's meters and budget. The caller has reserved the frame's
+// memory and vouches for the inputs' types. The outputs stay valid until
+// the call after next.
+func (f *frame) runNested(parent *runState, inputs []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	p := f.p
+	parent.steps += 1 + p.calls
+	if parent.steps > parent.lim.MaxSteps {
+		return nil, diag.New(diag.Limit, "limit.steps", diag.Pos{}, "the program took more than %d steps (loop iterations and region calls)", parent.lim.MaxSteps).
+			WithHint("raise --max-steps if the loop is meant to run this long")
+	}
+	if parent.steps&255 == 0 {
+		if err := ctxErr(parent.ctx); err != nil {
+			return nil, err
+		}
+	}
+	set := &f.sets[f.flip]
+	f.flip = (f.flip + 1) % len(f.sets)
+	if p.opts.PoisonBuffers {
+		for j, b := range set.slots {
+			if !p.escape[j] {
+				poison(b)
+			}
+		}
+		poison(set.scratch)
+	}
+	r := &f.r
+	vals := r.vals
+	*r = runState{p: p, ctx: parent.ctx, lim: parent.lim, budget: parent.budget, vals: vals, slots: set.slots,
+		work: parent.work, next: parent.next, flops: parent.flops, steps: parent.steps, peak: parent.peak}
+	copy(r.vals, set.vals)
+	for i, t := range inputs {
+		r.vals[p.ins[i].id] = t
+	}
+	err := r.runSteps(set.scratch, f.outs)
+	parent.work, parent.next, parent.flops, parent.steps, parent.peak = r.work, r.next, r.flops, r.steps, r.peak
+	return f.outs, err
+}
+
+// arena is one run's reusable buffers: the slots that hold no output and
+// the scratch. Every kernel writes each element of its output (and each
+// scratch byte it reads) before reading it, so a reused arena is never
+// read stale; Options.PoisonBuffers makes tests prove it.
+type arena struct {
+	slots   [][]byte
+	scratch []byte
+}
+
+func (p *Plan) getArena() *arena {
+	a, _ := p.arenas.Get().(*arena)
+	if a == nil {
+		a = &arena{slots: make([][]byte, len(p.slots))}
+		for i, sz := range p.slots {
+			if !p.escape[i] {
+				a.slots[i] = make([]byte, sz)
+			}
+		}
+		if p.scratch > 0 {
+			a.scratch = make([]byte, p.scratch)
+		}
+		return a
+	}
+	if p.opts.PoisonBuffers {
+		for _, b := range a.slots {
+			poison(b)
+		}
+		poison(a.scratch)
+	}
+	return a
+}
+
+func poison(b []byte) {
+	for i := range b {
+		b[i] = 0xFF
+	}
 }
 
 func sameShape(a, b []int64) bool {
@@ -191,6 +326,9 @@ func (r *runState) runStep(st *step, scratch []byte) error {
 	if st.grp != nil {
 		return r.runGroup(st.grp, scratch)
 	}
+	if n.nat.kind == kWhile {
+		return r.runWhile(n, n.nat)
+	}
 	out := r.get(n.out[0])
 	ins := make([]*tensor.Tensor, len(n.in))
 	for i, v := range n.in {
@@ -209,8 +347,14 @@ func (r *runState) runStep(st *step, scratch []byte) error {
 		err = r.concat(k, out, ins)
 	case kReduce:
 		err = r.reduce(k, out, ins[0], ins[1])
+	case kIota:
+		err = r.iota(k, out)
 	case kDot:
-		err = r.dot(k, out, ins[0], ins[1])
+		err = r.dot(k, out, ins[0], ins[1], scratch)
+	case kConv:
+		err = r.conv(k, out, ins[0], ins[1], scratch)
+	case kWindow:
+		err = r.window(k, out, ins[0], ins[1])
 	}
 	if err != nil {
 		d := diag.As(err)
@@ -246,50 +390,219 @@ func (r *runState) runEW(k *native, out *tensor.Tensor, ins []*tensor.Tensor) er
 
 // runGroup evaluates a fused chain chunk by chunk: members write their
 // chunk to scratch, the root to the output; no intermediate is
-// materialised.
+// materialised. Views are gathered into scratch per chunk (splats once).
+// Large chains are split into contiguous ranges run by the plan's
+// threads, each with its own scratch: every element is computed the same
+// way whatever the thread count.
 func (r *runState) runGroup(g *group, scratch []byte) error {
 	out := r.get(g.out)
 	total := g.out.n
 	chunk := int64(r.p.opts.ChunkElems)
-	pos := map[*value]int{}
-	for i, m := range g.members {
-		pos[m.out[0]] = i
+	per := int64(g.nbuf) * chunk * 8
+	parts := int64(1)
+	if total >= parallelMin {
+		parts = min(int64(r.p.threads), total/(parallelMin/2))
 	}
-	ext := map[*value]*tensor.Tensor{}
-	for _, v := range g.ext {
-		ext[v] = r.get(v)
+	if int64(len(scratch)) < parts*per {
+		return diag.New(diag.Internal, "internal.plan", diag.Pos{}, "fused chain scratch too small")
 	}
-	bufs := make([][]byte, len(g.members))
-	for i := range g.members {
-		bufs[i] = scratch[int64(i)*chunk*8 : int64(i+1)*chunk*8]
-	}
-	srcs := make([][][]byte, len(g.members))
-	for i, m := range g.members {
-		srcs[i] = make([][]byte, len(m.in))
-	}
-	for s := int64(0); s < total; s += chunk {
-		e := min(total, s+chunk)
-		for i, m := range g.members {
-			for j, v := range m.in {
-				if t, ok := ext[v]; ok {
-					es := int64(t.DType.Size())
-					srcs[i][j] = t.Data[s*es : e*es]
-				} else {
-					srcs[i][j] = bufs[pos[v]]
-				}
-			}
-			dst := bufs[i]
-			if i == len(g.members)-1 {
-				osz := int64(out.DType.Size())
-				dst = out.Data[s*osz : e*osz]
-			}
-			evalEW(m.nat, int(e-s), dst, srcs[i])
+	if parts <= 1 {
+		// no allocation for small groups: loop bodies run them often
+		var srcBuf [8]*tensor.Tensor
+		src := srcBuf[:0]
+		if len(g.srcs) > len(srcBuf) {
+			src = make([]*tensor.Tensor, 0, len(g.srcs))
 		}
-		if err := r.meter((e - s) * int64(len(g.members))); err != nil {
+		for _, s := range g.srcs {
+			src = append(src, r.get(s.v))
+		}
+		w, err := r.groupRange(g, scratch[:per], src, out, 0, total, true)
+		r.work += w
+		return err
+	}
+	src := make([]*tensor.Tensor, len(g.srcs))
+	for k, s := range g.srcs {
+		src[k] = r.get(s.v)
+	}
+	// ranges of whole chunks
+	chunks := (total + chunk - 1) / chunk
+	errs := make([]error, parts)
+	work := make([]int64, parts)
+	var wg sync.WaitGroup
+	for t := int64(0); t < parts; t++ {
+		lo, hi := min(total, chunks*t/parts*chunk), min(total, chunks*(t+1)/parts*chunk)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work[t], errs[t] = r.groupRange(g, scratch[t*per:(t+1)*per], src, out, lo, hi, false)
+		}()
+	}
+	wg.Wait()
+	for t := range parts {
+		r.work += work[t]
+	}
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}
-	return nil
+	return r.meter(0)
+}
+
+// parallelMin is the fewest elements an op is split across threads for.
+const parallelMin = 1 << 17
+
+// groupRange evaluates elements [lo, hi) of g and returns the work done.
+// With metered set it charges r's meter as it goes; otherwise (a worker
+// of a parallel run) it only checks the context.
+func (r *runState) groupRange(g *group, scratch []byte, src []*tensor.Tensor, out *tensor.Tensor, lo, hi int64, metered bool) (int64, error) {
+	chunk := int64(r.p.opts.ChunkElems)
+	buf := func(i int) []byte { return scratch[int64(i)*chunk*8 : int64(i+1)*chunk*8] }
+	for k, s := range g.srcs {
+		if s.splat {
+			es := s.v.dt.Size()
+			fillSplat(buf(s.buf), src[k].Data[s.view.base*int64(es):], es, int(min(chunk, hi-lo)))
+		}
+	}
+	if len(g.members) <= 8 && g.maxIn <= 4 { // on the stack: no allocation per call
+		var argBuf [8][4][]byte
+		var argsBuf [8][][]byte
+		for i, m := range g.members {
+			argsBuf[i] = argBuf[i][:len(m.in)]
+		}
+		return r.groupChunks(g, argsBuf[:len(g.members)], buf, src, out, lo, hi, metered)
+	}
+	args := make([][][]byte, len(g.members))
+	for i, m := range g.members {
+		args[i] = make([][]byte, len(m.in))
+	}
+	return r.groupChunks(g, args, buf, src, out, lo, hi, metered)
+}
+
+// groupChunks is groupRange's loop over chunks; args holds each member's
+// operand slices.
+func (r *runState) groupChunks(g *group, args [][][]byte, buf func(int) []byte, src []*tensor.Tensor, out *tensor.Tensor, lo, hi int64, metered bool) (int64, error) {
+	chunk := int64(r.p.opts.ChunkElems)
+	osz := int64(out.DType.Size())
+	var work int64
+	for s := lo; s < hi; s += chunk {
+		e := min(hi, s+chunk)
+		for k, sc := range g.srcs {
+			if sc.view != nil && !sc.splat {
+				gatherView(buf(sc.buf), src[k].Data, sc, s, e)
+			}
+		}
+		for i, m := range g.members {
+			for j, ref := range g.refs[i] {
+				switch {
+				case ref >= 0:
+					args[i][j] = buf(ref)
+				case g.srcs[-1-ref].view != nil:
+					args[i][j] = buf(g.srcs[-1-ref].buf)
+				default:
+					t := src[-1-ref]
+					es := int64(t.DType.Size())
+					args[i][j] = t.Data[s*es : e*es]
+				}
+			}
+			dst := buf(i)
+			if i == len(g.members)-1 {
+				dst = out.Data[s*osz : e*osz]
+			}
+			evalEW(m.nat, int(e-s), dst, args[i])
+		}
+		n := (e - s) * int64(len(g.members))
+		if metered {
+			if err := r.meter(n); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		work += n
+		if (s/chunk)%64 == 63 {
+			if err := ctxErr(r.ctx); err != nil {
+				return work, err
+			}
+		}
+	}
+	return work, nil
+}
+
+// fillSplat writes cnt copies of the es-byte element at the start of elem.
+func fillSplat(dst, elem []byte, es, cnt int) {
+	copy(dst[:es], elem[:es])
+	for filled := es; filled < cnt*es; filled *= 2 {
+		copy(dst[filled:cnt*es], dst[:filled])
+	}
+}
+
+// gatherView writes elements [s, e) of the strided view sc of in to dst:
+// element at out index idx is in[base + Σ idx[d]·istr[d]], a run of the
+// last dimension at a time.
+func gatherView(dst, in []byte, sc groupSrc, s, e int64) {
+	k := sc.view
+	es := int64(sc.v.dt.Size())
+	rank := len(sc.shape)
+	if rank == 0 {
+		copy(dst[:es], in[k.base*es:(k.base+1)*es])
+		return
+	}
+	// multi-index of s
+	var idxBuf [8]int64
+	idx := idxBuf[:0]
+	if rank > len(idxBuf) {
+		idx = make([]int64, rank)
+	} else {
+		idx = idxBuf[:rank]
+	}
+	rem := s
+	for d := rank - 1; d >= 0; d-- {
+		idx[d] = rem % sc.shape[d]
+		rem /= sc.shape[d]
+	}
+	inner := sc.shape[rank-1]
+	is := k.istr[rank-1]
+	for pos := s; pos < e; {
+		off := k.base
+		for d := 0; d < rank; d++ {
+			off += idx[d] * k.istr[d]
+		}
+		run := min(inner-idx[rank-1], e-pos)
+		o := (pos - s) * es
+		switch {
+		case is == 1:
+			copy(dst[o:o+run*es], in[off*es:(off+run)*es])
+		case is == 0:
+			fillSplat(dst[o:o+run*es], in[off*es:], int(es), int(run))
+		default:
+			gatherStrided(dst[o:o+run*es], in, off, is, run, es)
+		}
+		pos += run
+		idx[rank-1] += run
+		for d := rank - 1; d > 0 && idx[d] >= sc.shape[d]; d-- {
+			idx[d] = 0
+			idx[d-1]++
+		}
+	}
+}
+
+func gatherStrided(dst, in []byte, off, is, run, es int64) {
+	switch es {
+	case 4:
+		d4, s4 := f32s(dst), f32s(in)
+		for j := int64(0); j < run; j++ {
+			d4[j] = s4[off+j*is]
+		}
+	case 8:
+		d8, s8 := f64s(dst), f64s(in)
+		for j := int64(0); j < run; j++ {
+			d8[j] = s8[off+j*is]
+		}
+	default:
+		for j := int64(0); j < run; j++ {
+			dst[j] = in[off+j*is]
+		}
+	}
 }
 
 // runFallback runs a node through the reference executor with what is
@@ -421,8 +734,23 @@ func (r *runState) concat(k *native, out *tensor.Tensor, ins []*tensor.Tensor) e
 	return nil
 }
 
-func (r *runState) dot(k *native, out, lhs, rhs *tensor.Tensor) error {
+func (r *runState) dot(k *native, out, lhs, rhs *tensor.Tensor, scratch []byte) error {
 	ds := k.dot
+	if ds.lperm != nil {
+		t := &tensor.Tensor{DType: lhs.DType, Shape: ds.lperm.shape, Data: scratch[:len(lhs.Data)]}
+		scratch = scratch[len(lhs.Data):]
+		if err := r.strided(ds.lperm, t, lhs); err != nil {
+			return err
+		}
+		lhs = t
+	}
+	if ds.rperm != nil {
+		t := &tensor.Tensor{DType: rhs.DType, Shape: ds.rperm.shape, Data: scratch[:len(rhs.Data)]}
+		if err := r.strided(ds.rperm, t, rhs); err != nil {
+			return err
+		}
+		rhs = t
+	}
 	opts := gemm.Options{TransA: ds.transA, TransB: ds.transB, Threads: r.p.opts.Threads, Check: func() error { return ctxErr(r.ctx) }}
 	lda, ldb := ds.k, ds.n
 	if ds.transA {

@@ -1,5 +1,7 @@
 package plan
 
+import "runtime"
+
 // step is one entry of the linear schedule: a single node or a fused
 // group (n is then the group's last member).
 type step struct {
@@ -12,7 +14,13 @@ type step struct {
 // schedule orders steps (program order), computes liveness and assigns
 // buffer slots, reusing the slots of dead values.
 func schedule(g *graph) (*Plan, error) {
-	p := &Plan{m: g.m, fn: g.fn, opts: g.opts, ins: g.ins, outs: g.outs, nvals: len(g.vals), calls: g.steps}
+	p := &Plan{m: g.m, fn: g.fn, opts: g.opts, ins: g.ins, outs: g.outs, nvals: len(g.vals), calls: g.steps, threads: g.opts.Threads}
+	if p.threads <= 0 {
+		p.threads = runtime.GOMAXPROCS(0)
+	}
+	if g.depth > 0 {
+		p.threads = 1 // loop bodies run many times on small data
+	}
 	for _, n := range g.nodes {
 		if n.grp != nil && n.grp.out != n.out[0] {
 			continue // a fused member: runs with its group's root
@@ -20,15 +28,18 @@ func schedule(g *graph) (*Plan, error) {
 		st := &step{n: n}
 		if n.grp != nil {
 			st.grp = n.grp
-			st.in = n.grp.ext
+			st.in = n.grp.values()
 			for _, m := range n.grp.members {
 				st.fl += m.fl
 			}
 		} else {
 			st.fl = n.fl
-			if n.fb != nil {
+			switch {
+			case n.fb != nil:
 				st.in = n.fb.args
-			} else {
+			case n.nat.kind == kWhile:
+				st.in = append(append([]*value{}, n.in...), n.capt...)
+			default:
 				st.in = n.in
 			}
 		}
@@ -71,8 +82,11 @@ func schedule(g *graph) (*Plan, error) {
 		p.slots = append(p.slots, need)
 		return len(p.slots) - 1
 	}
-	release := func(i int, st *step) {
+	release := func(i int, st *step, direct bool) {
 		for _, v := range st.in {
+			if readsDirect(st, v) != direct {
+				continue
+			}
 			if last[v] == i && v.slot >= 0 && !isOut[v] {
 				free = append(free, v.slot)
 				last[v] = -1 // release once
@@ -80,23 +94,39 @@ func schedule(g *graph) (*Plan, error) {
 		}
 	}
 	for i, st := range p.steps {
+		// Elementwise steps read element i before they write it: their
+		// output may take the slot of an input they read directly.
 		inPlace := st.grp != nil || (st.n.nat != nil && st.n.nat.kind == kEW)
-		if inPlace { // elementwise reads element i before writing it
-			release(i, st)
+		if inPlace {
+			release(i, st, true)
 		}
 		for _, v := range outsOf(st) {
 			v.slot = alloc(max(v.bytes, 1))
 		}
-		if !inPlace {
-			release(i, st)
-		}
+		release(i, st, false)
 		for _, v := range outsOf(st) {
 			if _, read := last[v]; !read && !isOut[v] {
 				free = append(free, v.slot) // never read: reuse at once
 			}
 		}
+		if st.grp == nil && st.n.nat != nil {
+			p.scratch = max(p.scratch, st.n.nat.scratch)
+		}
 		if st.grp != nil {
-			p.scratch = max(p.scratch, int64(len(st.grp.members))*int64(g.opts.ChunkElems)*8)
+			p.scratch = max(p.scratch, int64(p.threads)*int64(st.grp.nbuf)*int64(g.opts.ChunkElems)*8)
+		}
+	}
+	for _, st := range p.steps {
+		for _, v := range outsOf(st) {
+			if v.slot >= 0 {
+				p.slotVals = append(p.slotVals, v)
+			}
+		}
+	}
+	p.escape = make([]bool, len(p.slots))
+	for _, v := range g.outs {
+		if v.slot >= 0 {
+			p.escape[v.slot] = true
 		}
 	}
 	for _, s := range p.slots {
@@ -111,4 +141,13 @@ func outsOf(st *step) []*value {
 		return []*value{st.grp.out}
 	}
 	return st.n.out
+}
+
+// readsDirect reports whether st reads v only element for element, before
+// it writes the same element of its output.
+func readsDirect(st *step, v *value) bool {
+	if st.grp != nil {
+		return st.grp.direct(v)
+	}
+	return st.n.nat != nil && st.n.nat.kind == kEW
 }

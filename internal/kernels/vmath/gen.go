@@ -1,0 +1,3 @@
+package vmath
+
+//go:generate go run ./internal/asmgen -o kernels_amd64.s
