@@ -35,6 +35,9 @@ func gemm[T float](ks *kernelSet[T], p problem[T], o Options) error {
 	if lim := 2 * work / float64(ks.minFlopsThread); lim < float64(threads) {
 		threads = max(1, int(lim))
 	}
+	if useGemv(ks, &p) {
+		return gemv(ks, &p, threads, o.Check)
+	}
 	if useDot(ks, &p) {
 		return dotPath(ks, &p, threads, o.Check)
 	}

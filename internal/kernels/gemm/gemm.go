@@ -47,6 +47,10 @@
 //     block at a time, into pooled buffers. Not taken when an operand read
 //     in place and reused has rows a multiple of 4 KiB apart (cache-set
 //     aliasing).
+//   - gemv path: A of at most 4 rows, neither operand transposed, n ≥ 64
+//     (a dense layer at batch 1), f32 with AVX-512: B's rows are streamed
+//     in order, four at a time, into each row of C with fused multiply-adds
+//     (gemv.go) — memory-bound, 6× the direct path's 1×4096×4096.
 //   - dot path: C = A·Bᵀ with B transposed (dot_general's [N, K] weights),
 //     A not transposed, m ≤ 16 and k ≥ 128: 4×4 tiles of dot products read
 //     both operands once along k, with no packing at all.

@@ -28,6 +28,8 @@ type kernelSet[T float] struct {
 	// dot, when set, computes up to 4×4 dot products of rows of A and rows
 	// of a transposed B (see dotPath).
 	dot directFunc[T]
+	// axpy, when set, is the gemv path's row kernel (see gemv.go).
+	axpy func(c, b []T, ldb int, a []T)
 
 	kc, mc, nc, nc2 int // blocking, see blockSizes
 	checkFlops      int // flops between Check calls per worker

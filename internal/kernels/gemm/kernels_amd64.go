@@ -96,6 +96,7 @@ func avx512Impl(c cacheInfo) *impl {
 		d:    newKernelSet[float64](c, 12, 16, tileAVX512d, 60),
 	}
 	im.s.ss, im.s.rs, im.s.dot = sgemmAVX512ss, sgemmAVX512rs, sdotAVX512
+	im.s.axpy = axpyRowsAVX512
 	im.d.ss, im.d.rs, im.d.dot = dgemmAVX512ss, dgemmAVX512rs, ddotAVX512
 	// Measured on a Zen 5 core: without packing, 384³ runs ~12% faster
 	// and 512³ as fast as the blocked path (operand rows 1.5 and 2 KiB
