@@ -32,9 +32,15 @@ var (
 	convMinRows       int64 = 256
 )
 
-// maxWindowTable bounds the precomputed per-dimension position tables of
-// convolution and reduce_window (entries over all dimensions).
-const maxWindowTable = 1 << 20
+// maxWindowTable bounds the per-dimension position tables of convolution
+// and reduce_window, computed into scratch at the start of a run (entries
+// over all dimensions); beyond it they are computed for one output index
+// at a time. (A variable for tests.)
+var maxWindowTable int64 = 1 << 20
+
+// maxWindowRow bounds the window elements of one output index summed over
+// the dimensions (the per-output tables); beyond it the fallback runs.
+const maxWindowRow = 1 << 24
 
 // kernel layouts
 const (
@@ -53,7 +59,9 @@ type convPlan struct {
 	ksz     []int64 // kernel size per spatial dim
 	osz     []int64 // output size per spatial dim
 	opos    int64   // output positions per batch element
-	tab     [][]int64
+	dims    []winDim
+	pre     bool    // whole tables (else per-output ones)
+	tabOff  int64   // scratch for the window tables
 	ibStr   int64   // input batch stride
 	ifStr   int64   // input feature stride
 	ident   bool    // the input is its own im2col matrix
@@ -72,7 +80,7 @@ type convPlan struct {
 	scratch int64
 }
 
-func mulChecked(a, b int64) (int64, bool) {
+func winMul(a, b int64) (int64, bool) {
 	if a < 0 || b < 0 {
 		return 0, false
 	}
@@ -82,7 +90,7 @@ func mulChecked(a, b int64) (int64, bool) {
 	return a * b, true
 }
 
-func addChecked(a, b int64) (int64, bool) {
+func winAdd(a, b int64) (int64, bool) {
 	s := a + b
 	if (b > 0 && s < a) || (b < 0 && s > a) {
 		return 0, false
@@ -90,11 +98,11 @@ func addChecked(a, b int64) (int64, bool) {
 	return s, true
 }
 
-func align64(x int64) (int64, bool) { return addChecked(x, (64-x%64)%64) }
+func winAlign64(x int64) (int64, bool) { return winAdd(x, (64-x%64)%64) }
 
-// propInts reads an optional integer-list property of length n (def when
+// convPropInts reads an optional integer-list property of length n (def when
 // absent), as the reference executor does.
-func propInts(op *ir.Op, name string, n int, def int64) ([]int64, bool) {
+func convPropInts(op *ir.Op, name string, n int, def int64) ([]int64, bool) {
 	a := op.Props.Get(name)
 	if a == nil {
 		v := make([]int64, n)
@@ -107,8 +115,8 @@ func propInts(op *ir.Op, name string, n int, def int64) ([]int64, bool) {
 	return v, ok && len(v) == n
 }
 
-// isPerm reports whether dims lists distinct dimensions of a rank-n shape.
-func isPerm(n int, dims ...[]int64) bool {
+// convIsPerm reports whether dims lists distinct dimensions of a rank-n shape.
+func convIsPerm(n int, dims ...[]int64) bool {
 	seen := make([]bool, n)
 	cnt := 0
 	for _, l := range dims {
@@ -131,28 +139,28 @@ func isPerm(n int, dims ...[]int64) bool {
 func windowOut(size, bdil, lo, hi, k, wdil, str int64, strictPad bool) (int64, bool) {
 	dilated := int64(0)
 	if size > 0 {
-		v, ok := mulChecked(size-1, bdil)
+		v, ok := winMul(size-1, bdil)
 		if ok {
-			v, ok = addChecked(v, 1)
+			v, ok = winAdd(v, 1)
 		}
 		if !ok {
 			return 0, false
 		}
 		dilated = v
 	}
-	dh, ok := addChecked(dilated, hi)
+	dh, ok := winAdd(dilated, hi)
 	if !ok {
 		return 0, false
 	}
-	padded, ok := addChecked(lo, dh)
+	padded, ok := winAdd(lo, dh)
 	if !ok {
 		return 0, false
 	}
 	win := int64(0)
 	if k > 0 {
-		v, ok := mulChecked(k-1, wdil)
+		v, ok := winMul(k-1, wdil)
 		if ok {
-			v, ok = addChecked(v, 1)
+			v, ok = winAdd(v, 1)
 		}
 		if !ok {
 			return 0, false
@@ -168,31 +176,94 @@ func windowOut(size, bdil, lo, hi, k, wdil, str int64, strictPad bool) (int64, b
 	return (padded-win)/str + 1, true
 }
 
-// windowTable maps (output index o, window index k) of one dimension to
-// the input offset idx·stride, or -1 for padding and dilation holes:
-// position o·str + w·wdil - lo of the base-dilated input, w = k or its
-// reverse.
-func windowTable(osz, k, size, bdil, lo, wdil, str, stride int64, rev bool) []int64 {
-	tab := make([]int64, osz*k)
-	dilated := int64(0)
+// winDim is one windowed dimension of a convolution or reduce_window: it
+// maps (output index o, window index j) to the input offset idx·stride, or
+// -1 for padding and dilation holes: position o·str + w·wdil - lo of the
+// base-dilated input, w = j or its reverse.
+type winDim struct {
+	k, dilated, bdil, lo, wdil, str, stride int64
+	rev                                     bool
+}
+
+// newWinDim describes one dimension. Its arguments passed windowOut, so
+// every position computed lies within int64.
+func newWinDim(k, size, bdil, lo, wdil, str, stride int64, rev bool) winDim {
+	w := winDim{k: k, bdil: bdil, lo: lo, wdil: wdil, str: str, stride: stride, rev: rev}
 	if size > 0 {
-		dilated = (size-1)*bdil + 1
+		w.dilated = (size-1)*bdil + 1
 	}
-	for o := int64(0); o < osz; o++ {
-		for j := int64(0); j < k; j++ {
-			w := j
-			if rev {
-				w = k - 1 - j
-			}
-			q := o*str + w*wdil - lo
-			t := int64(-1)
-			if q >= 0 && q < dilated && q%bdil == 0 {
-				t = q / bdil * stride
-			}
-			tab[o*k+j] = t
+	return w
+}
+
+// fill writes the offsets of output index o's window to dst[:k].
+func (w *winDim) fill(o int64, dst []int64) {
+	base := o*w.str - w.lo
+	for j := range dst[:w.k] {
+		x := int64(j)
+		if w.rev {
+			x = w.k - 1 - x
+		}
+		q := base + x*w.wdil
+		t := int64(-1)
+		if q >= 0 && q < w.dilated && q%w.bdil == 0 {
+			t = q / w.bdil * w.stride
+		}
+		dst[j] = t
+	}
+}
+
+// planWindows sizes the scratch tables of dims (int64 entries): whole
+// [osz·k] tables when they are small in total (pre), else one window per
+// dimension, recomputed per output index; ok is false when even that is
+// too large.
+func planWindows(dims []winDim, osz []int64) (entries int64, pre, ok bool) {
+	var total, row int64
+	pre = true
+	for i, d := range dims {
+		ts, ok := winMul(osz[i], d.k)
+		if !ok || ts > maxWindowTable-total {
+			pre = false
+		} else {
+			total += ts
+		}
+		if d.k > maxWindowRow-row {
+			return 0, false, false
+		}
+		row += d.k
+	}
+	if pre {
+		return total, true, true
+	}
+	return row, false, true
+}
+
+// winTables computes the whole tables of dims into buf (pre plans).
+func winTables(dims []winDim, osz []int64, buf []int64) [][]int64 {
+	t := make([][]int64, len(dims))
+	for i := range dims {
+		d := &dims[i]
+		n := osz[i] * d.k
+		t[i], buf = buf[:n], buf[n:]
+		for o := int64(0); o < osz[i]; o++ {
+			d.fill(o, t[i][o*d.k:])
 		}
 	}
-	return tab
+	return t
+}
+
+// winRows points tabs[s] at the window offsets of output index pos[s]:
+// into the whole tables, or computed into buf.
+func winRows(dims []winDim, full [][]int64, pos []int64, buf []int64, tabs [][]int64) {
+	for s := range tabs {
+		k := dims[s].k
+		if full != nil {
+			tabs[s] = full[s][pos[s]*k : (pos[s]+1)*k]
+			continue
+		}
+		tabs[s] = buf[:k]
+		dims[s].fill(pos[s], buf)
+		buf = buf[k:]
+	}
 }
 
 // convNative plans a convolution, or returns nil for the fallback.
@@ -236,14 +307,14 @@ func convNative(n *node) *native {
 	sp := rank - 2
 	if rank < 2 || len(rhs.shape) != rank || len(out.shape) != rank ||
 		len(isp) != sp || len(ksp) != sp || len(osp) != sp ||
-		!isPerm(rank, []int64{ib}, isp, []int64{ifd}) || !isPerm(rank, ksp, []int64{kif, kof}) ||
-		!isPerm(rank, []int64{ob}, osp, []int64{ofd}) {
+		!convIsPerm(rank, []int64{ib}, isp, []int64{ifd}) || !convIsPerm(rank, ksp, []int64{kif, kof}) ||
+		!convIsPerm(rank, []int64{ob}, osp, []int64{ofd}) {
 		return nil
 	}
-	strides, ok1 := propInts(op, "window_strides", sp, 1)
-	lhsDil, ok2 := propInts(op, "lhs_dilation", sp, 1)
-	rhsDil, ok3 := propInts(op, "rhs_dilation", sp, 1)
-	rev, ok4 := propInts(op, "window_reversal", sp, 0)
+	strides, ok1 := convPropInts(op, "window_strides", sp, 1)
+	lhsDil, ok2 := convPropInts(op, "lhs_dilation", sp, 1)
+	rhsDil, ok3 := convPropInts(op, "rhs_dilation", sp, 1)
+	rev, ok4 := convPropInts(op, "window_reversal", sp, 0)
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return nil
 	}
@@ -287,7 +358,7 @@ func convNative(n *node) *native {
 		return &native{kind: kConv, dt: d, odt: d, conv: cp}
 	}
 	lstr, kstr, ostr := rowStrides(lhs.shape), rowStrides(rhs.shape), rowStrides(out.shape)
-	if C > 1 && !inOrder(ib, isp, ifd) {
+	if C > 1 && !convInOrder(ib, isp, ifd) {
 		// im2col reads each input element once per kernel position: with
 		// the features not innermost, transpose the input once instead.
 		cp.perm = permNative(lhs, append(append([]int64{ib}, isp...), ifd))
@@ -298,7 +369,6 @@ func convNative(n *node) *native {
 			lstr[x] = pstr[1+i]
 		}
 	}
-	var tabTotal int64
 	kpos := int64(1)
 	for i := 0; i < sp; i++ {
 		if strides[i] <= 0 || lhsDil[i] <= 0 || rhsDil[i] <= 0 {
@@ -309,11 +379,6 @@ func convNative(n *node) *native {
 		if !ok || w != out.shape[osp[i]] {
 			return nil
 		}
-		ts, ok := mulChecked(w, ksz)
-		if !ok || ts > maxWindowTable-tabTotal {
-			return nil
-		}
-		tabTotal += ts
 		cp.ksz = append(cp.ksz, ksz)
 		cp.osz = append(cp.osz, w)
 		cp.opos *= w // ≤ out.n
@@ -322,8 +387,13 @@ func convNative(n *node) *native {
 		cp.ospStr = append(cp.ospStr, ostr[osp[i]])
 	}
 	for i := 0; i < sp; i++ {
-		cp.tab = append(cp.tab, windowTable(cp.osz[i], cp.ksz[i], lhs.shape[isp[i]], lhsDil[i], pad[2*i], rhsDil[i], strides[i], lstr[isp[i]], rev[i] != 0))
+		cp.dims = append(cp.dims, newWinDim(cp.ksz[i], lhs.shape[isp[i]], lhsDil[i], pad[2*i], rhsDil[i], strides[i], lstr[isp[i]], rev[i] != 0))
 	}
+	tabEntries, pre, ok := planWindows(cp.dims, cp.osz)
+	if !ok {
+		return nil
+	}
+	cp.pre = pre
 	cp.k = kpos * C // ≤ rhs.n
 	cp.rows = N * cp.opos
 	if O > 0 && cp.rows*O != out.n {
@@ -332,16 +402,16 @@ func convNative(n *node) *native {
 	cp.ibStr, cp.ifStr = lstr[ib], lstr[ifd]
 	cp.kiStr, cp.koStr = kstr[kif], kstr[kof]
 	cp.obStr, cp.ofStr = ostr[ob], ostr[ofd]
-	cp.direct = inOrder(ob, osp, ofd)
+	cp.direct = convInOrder(ob, osp, ofd)
 	switch {
-	case inOrder(-1, ksp, kif, kof):
+	case convInOrder(-1, ksp, kif, kof):
 		cp.ker = kerDirect
-	case inOrder(kof, ksp, kif):
+	case convInOrder(kof, ksp, kif):
 		cp.ker = kerTransB
 	default:
 		cp.ker = kerPack
 	}
-	cp.ident = cp.perm != nil || inOrder(ib, isp, ifd)
+	cp.ident = cp.perm != nil || convInOrder(ib, isp, ifd)
 	for i := 0; i < sp && cp.ident; i++ {
 		cp.ident = cp.ksz[i] == 1 && strides[i] == 1 && lhsDil[i] == 1 && pad[2*i] == 0 && pad[2*i+1] == 0
 	}
@@ -365,29 +435,35 @@ func convNative(n *node) *native {
 	}
 	var okA bool
 	if cp.perm != nil {
-		if cp.permOff, okA = align64(off); !okA {
+		if cp.permOff, okA = winAlign64(off); !okA {
 			return nil
 		}
-		if off, okA = addChecked(cp.permOff, lhs.bytes); !okA {
+		if off, okA = winAdd(cp.permOff, lhs.bytes); !okA {
 			return nil
 		}
 	}
-	if cp.colOff, okA = align64(off); !okA {
+	if cp.colOff, okA = winAlign64(off); !okA {
 		return nil
 	}
 	if !cp.ident {
-		if off, okA = addChecked(cp.colOff, cp.blk*cp.k*es); !okA {
+		if off, okA = winAdd(cp.colOff, cp.blk*cp.k*es); !okA {
 			return nil
 		}
 	}
-	if cp.tmpOff, okA = align64(off); !okA {
+	if cp.tmpOff, okA = winAlign64(off); !okA {
 		return nil
 	}
 	off = cp.tmpOff
 	if !cp.direct {
-		if off, okA = addChecked(off, cp.blk*O*es); !okA {
+		if off, okA = winAdd(off, cp.blk*O*es); !okA {
 			return nil
 		}
+	}
+	if cp.tabOff, okA = winAlign64(off); !okA {
+		return nil
+	}
+	if off, okA = winAdd(cp.tabOff, tabEntries*8); !okA { // ≤ 8·max(maxWindowTable, maxWindowRow)
+		return nil
 	}
 	cp.scratch = off
 	return &native{kind: kConv, dt: d, odt: d, conv: cp, scratch: off}
@@ -408,8 +484,8 @@ func (r *runState) conv(k *native, out, lhs, rhs *tensor.Tensor, scratch []byte)
 	return convT(r, k.conv, f64s(out.Data), f64s(lhs.Data), f64s(rhs.Data), scratch)
 }
 
-// viewF is the typed view of scratch bytes.
-func viewF[T floatT](b []byte) []T {
+// convView is the typed view of scratch bytes.
+func convView[T floatT](b []byte) []T {
 	var z T
 	switch any(z).(type) {
 	case float32:
@@ -420,7 +496,7 @@ func viewF[T floatT](b []byte) []T {
 	return nil
 }
 
-func gemmT[T floatT](m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, o gemm.Options) error {
+func convGEMM[T floatT](m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, o gemm.Options) error {
 	var err error
 	switch a := any(a).(type) {
 	case []float32:
@@ -461,20 +537,25 @@ func convT[T floatT](r *runState, cp *convPlan, out, in, ker []T, scratch []byte
 	case kerTransB:
 		ldb, transB = K, true
 	case kerPack:
-		b = viewF[T](scratch[:K*O*es])
+		b = convView[T](scratch[:K*O*es])
 		if err := packKernel(r, cp, b, ker); err != nil {
 			return err
 		}
 	}
 	var col, tmp []T
 	if !cp.ident {
-		col = viewF[T](scratch[cp.colOff : cp.colOff+cp.blk*K*es])
+		col = convView[T](scratch[cp.colOff : cp.colOff+cp.blk*K*es])
 	}
 	if !cp.direct {
-		tmp = viewF[T](scratch[cp.tmpOff : cp.tmpOff+cp.blk*O*es])
+		tmp = convView[T](scratch[cp.tmpOff : cp.tmpOff+cp.blk*O*es])
 	}
 	opts := gemm.Options{TransB: transB, Threads: r.p.opts.Threads, Check: func() error { return ctxErr(r.ctx) }}
 	pos := make([]int64, cp.sp)
+	tabBuf := i64s(scratch[cp.tabOff:cp.scratch])
+	var full [][]int64
+	if cp.pre && !cp.ident {
+		full = winTables(cp.dims, cp.osz, tabBuf)
+	}
 	for r0 := int64(0); r0 < cp.rows; r0 += cp.blk {
 		r1 := min(cp.rows, r0+cp.blk)
 		m := r1 - r0
@@ -483,7 +564,7 @@ func convT[T floatT](r *runState, cp *convPlan, out, in, ker []T, scratch []byte
 			a = in[r0*K : r1*K]
 		} else {
 			a = col[:m*K]
-			if err := im2col(r, cp, a, in, r0, r1, pos); err != nil {
+			if err := im2col(r, cp, a, in, r0, r1, pos, full, tabBuf); err != nil {
 				return err
 			}
 		}
@@ -491,7 +572,7 @@ func convT[T floatT](r *runState, cp *convPlan, out, in, ker []T, scratch []byte
 		if cp.direct {
 			c = out[r0*O : r1*O]
 		}
-		if err := gemmT(int(m), int(O), int(K), a, int(K), b, int(ldb), c[:m*O], int(O), opts); err != nil {
+		if err := convGEMM(int(m), int(O), int(K), a, int(K), b, int(ldb), c[:m*O], int(O), opts); err != nil {
 			return err
 		}
 		if !cp.direct {
@@ -552,14 +633,14 @@ func packKernel[T floatT](r *runState, cp *convPlan, dst, ker []T) error {
 		if err := r.meter(cp.c * cp.o); err != nil {
 			return err
 		}
-		if !odometer(kidx, cp.ksz) {
+		if !winNext(kidx, cp.ksz) {
 			return nil
 		}
 	}
 }
 
-// odometer advances idx row-major within shape; false when it wraps.
-func odometer(idx, shape []int64) bool {
+// winNext advances idx row-major within shape; false when it wraps.
+func winNext(idx, shape []int64) bool {
 	for d := len(idx) - 1; d >= 0; d-- {
 		idx[d]++
 		if idx[d] < shape[d] {
@@ -571,8 +652,15 @@ func odometer(idx, shape []int64) bool {
 }
 
 // im2col writes rows [r0, r1) of the im2col matrix into col.
-func im2col[T floatT](r *runState, cp *convPlan, col, in []T, r0, r1 int64, pos []int64) error {
+func im2col[T floatT](r *runState, cp *convPlan, col, in []T, r0, r1 int64, pos []int64, full [][]int64, rowBuf []int64) error {
 	K, C, sp := cp.k, cp.c, cp.sp
+	var tabArr [8][]int64
+	tabs := tabArr[:0]
+	if sp <= len(tabArr) {
+		tabs = tabArr[:sp]
+	} else {
+		tabs = make([][]int64, sp)
+	}
 	var kidx [8]int64
 	kouter := kidx[:0]
 	if sp > 1 {
@@ -587,17 +675,18 @@ func im2col[T floatT](r *runState, cp *convPlan, col, in []T, r0, r1 int64, pos 
 		dst := col[(row-r0)*K : (row-r0+1)*K]
 		base := b * cp.ibStr
 		if sp == 0 {
-			gatherF(dst, in, base, cp.ifStr)
+			convGather(dst, in, base, cp.ifStr)
 		} else {
 			last := sp - 1
 			kl := cp.ksz[last]
-			tl := cp.tab[last][pos[last]*kl : (pos[last]+1)*kl]
+			winRows(cp.dims, full, pos, rowBuf, tabs)
+			tl := tabs[last]
 			clear(kouter)
 			p := int64(0)
 			for {
 				off, inside := base, true
 				for s, k := range kouter {
-					t := cp.tab[s][pos[s]*cp.ksz[s]+k]
+					t := tabs[s][k]
 					if t < 0 {
 						inside = false
 						break
@@ -617,7 +706,7 @@ func im2col[T floatT](r *runState, cp *convPlan, col, in []T, r0, r1 int64, pos 
 				} else {
 					p = im2colRun(dst, in, tl, p, off, C, cp.ifStr, inside)
 				}
-				if !odometer(kouter, cp.ksz[:last]) {
+				if !winNext(kouter, cp.ksz[:last]) {
 					break
 				}
 			}
@@ -636,7 +725,7 @@ func im2colRun[T floatT](dst, in []T, tl []int64, p, off, C, fstr int64, inside 
 	for _, t := range tl {
 		seg := dst[p : p+C]
 		if inside && t >= 0 {
-			gatherF(seg, in, off+t, fstr)
+			convGather(seg, in, off+t, fstr)
 		} else {
 			clear(seg)
 		}
@@ -645,8 +734,8 @@ func im2colRun[T floatT](dst, in []T, tl []int64, p, off, C, fstr int64, inside 
 	return p
 }
 
-// gatherF copies len(dst) elements in[off + i·str].
-func gatherF[T floatT](dst, in []T, off, str int64) {
+// convGather copies len(dst) elements in[off + i·str].
+func convGather[T floatT](dst, in []T, off, str int64) {
 	if str == 1 {
 		copy(dst, in[off:off+int64(len(dst))])
 		return
@@ -678,9 +767,9 @@ func scatterRows[T floatT](cp *convPlan, out, tmp []T, r0, r1 int64, pos []int64
 	}
 }
 
-// inOrder reports whether a layout lists first (if ≥ 0), then mid, then
+// convInOrder reports whether a layout lists first (if ≥ 0), then mid, then
 // last as dimensions 0, 1, 2, ... in that order.
-func inOrder(first int64, mid []int64, last ...int64) bool {
+func convInOrder(first int64, mid []int64, last ...int64) bool {
 	i := int64(0)
 	if first >= 0 {
 		if first != 0 {

@@ -8,13 +8,14 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/tensor"
 )
 
-func shapeStr(shape []int64, ty string) string {
+func convShapeStr(shape []int64, ty string) string {
 	var b strings.Builder
 	b.WriteString("tensor<")
 	for _, d := range shape {
@@ -24,7 +25,7 @@ func shapeStr(shape []int64, ty string) string {
 	return b.String()
 }
 
-func intList(v []int64) string {
+func convIntList(v []int64) string {
 	s := make([]string, len(v))
 	for i, x := range v {
 		s[i] = fmt.Sprint(x)
@@ -41,13 +42,13 @@ type convCase struct {
 	stride, lhsDil, rhsDil   []int64
 	lo, hi                   []int64
 	rev                      []bool
-	inPerm, kerPerm, outPerm []int // position of b/i, spatial..., f/o in the physical layout
+	inPerm, kerPerm, outPerm []int // position of b/i, spatial..., f/o in the convPhysical layout
 }
 
-// layout returns the pretty dim_numbers labels of a layout: perm[j] is the
-// physical position of logical dim j (j = 0: first, 1..sp: spatial, sp+1:
+// convLayout returns the pretty dim_numbers labels of a layout: perm[j] is the
+// convPhysical position of logical dim j (j = 0: first, 1..sp: spatial, sp+1:
 // last).
-func layout(perm []int, first, last string) string {
+func convLayout(perm []int, first, last string) string {
 	lab := make([]string, len(perm))
 	for j, p := range perm {
 		switch {
@@ -62,7 +63,7 @@ func layout(perm []int, first, last string) string {
 	return "[" + strings.Join(lab, ", ") + "]"
 }
 
-func physical(perm []int, logical []int64) []int64 {
+func convPhysical(perm []int, logical []int64) []int64 {
 	out := make([]int64, len(perm))
 	for j, p := range perm {
 		out[p] = logical[j]
@@ -85,7 +86,7 @@ func (cc *convCase) program() (string, []int64, []int64) {
 		outSp[i] = cc.outSize(i)
 	}
 	oL := append(append([]int64{cc.n}, outSp...), cc.o)
-	inS, kS, oS := physical(cc.inPerm, inL), physical(cc.kerPerm, kL), physical(cc.outPerm, oL)
+	inS, kS, oS := convPhysical(cc.inPerm, inL), convPhysical(cc.kerPerm, kL), convPhysical(cc.outPerm, oL)
 	klab := make([]string, cc.sp+2)
 	for j, p := range cc.kerPerm {
 		switch {
@@ -103,17 +104,17 @@ func (cc *convCase) program() (string, []int64, []int64) {
 		pads[i] = fmt.Sprintf("[%d, %d]", cc.lo[i], cc.hi[i])
 		revs[i] = fmt.Sprint(cc.rev[i])
 	}
-	it, kt, ot := shapeStr(inS, cc.ty), shapeStr(kS, cc.ty), shapeStr(oS, cc.ty)
+	it, kt, ot := convShapeStr(inS, cc.ty), convShapeStr(kS, cc.ty), convShapeStr(oS, cc.ty)
 	src := fmt.Sprintf(`func.func @main(%%a: %s, %%k: %s) -> %s {
   %%0 = stablehlo.convolution(%%a, %%k) dim_numbers = %sx[%s]->%s, window = {stride = [%s], pad = [%s], lhs_dilate = [%s], rhs_dilate = [%s], reverse = [%s]} {batch_group_count = 1 : i64, feature_group_count = 1 : i64} : (%s, %s) -> %s
   func.return %%0 : %s
-}`, it, kt, ot, layout(cc.inPerm, "b", "f"), strings.Join(klab, ", "), layout(cc.outPerm, "b", "f"),
-		intList(cc.stride), strings.Join(pads, ", "), intList(cc.lhsDil), intList(cc.rhsDil), strings.Join(revs, ", "),
+}`, it, kt, ot, convLayout(cc.inPerm, "b", "f"), strings.Join(klab, ", "), convLayout(cc.outPerm, "b", "f"),
+		convIntList(cc.stride), strings.Join(pads, ", "), convIntList(cc.lhsDil), convIntList(cc.rhsDil), strings.Join(revs, ", "),
 		it, kt, ot, ot)
 	return src, inS, kS
 }
 
-func identPerm(n int) []int {
+func convIdentPerm(n int) []int {
 	p := make([]int, n)
 	for i := range p {
 		p[i] = i
@@ -148,7 +149,7 @@ func randConvCase(r *rand.Rand) *convCase {
 	perm := func() []int {
 		switch r.IntN(3) {
 		case 0:
-			return identPerm(sp + 2)
+			return convIdentPerm(sp + 2)
 		default:
 			p := r.Perm(sp + 2)
 			return p
@@ -180,7 +181,9 @@ func TestConvRandom(t *testing.T) {
 		n = 80
 	}
 	r := rand.New(rand.NewPCG(3, 5))
+	defer func(m int64) { maxWindowTable = m }(maxWindowTable)
 	for i := 0; i < n; i++ {
+		maxWindowTable = []int64{1 << 20, 0}[i%2] // odd cases: per-output window tables
 		runConvCase(t, r, randConvCase(r))
 	}
 }
@@ -219,8 +222,10 @@ func TestConvLayouts(t *testing.T) {
 	odd.stride, odd.lhsDil, odd.rhsDil, odd.lo, odd.hi, odd.rev = []int64{2, 3}, []int64{2, 1}, []int64{1, 2}, []int64{-1, 2}, []int64{3, -1}, []bool{true, false}
 	cases = append(cases, odd)
 	defer func(b, m int64) { convBlockBytes, convMinRows = b, m }(convBlockBytes, convMinRows)
-	for _, blk := range []int64{32 << 20, 200, 1} {
+	defer func(m int64) { maxWindowTable = m }(maxWindowTable)
+	for i, blk := range []int64{32 << 20, 200, 1} {
 		convBlockBytes, convMinRows = blk, 1
+		maxWindowTable = []int64{1 << 20, 0, 1 << 20}[i]
 		for _, cc := range cases {
 			runConvCase(t, r, cc)
 		}
@@ -251,14 +256,14 @@ func TestConvEdges(t *testing.T) {
 		m := parse(t, src)
 		var in []*tensor.Tensor
 		for _, a := range m.Entry("").Args {
-			sh, d := argShape(t, a.Type)
+			sh, d := convArgShape(t, a.Type)
 			in = append(in, randTensor(r, d, sh))
 		}
 		diffRun(t, m, in, Options{})
 	}
 }
 
-func argShape(t *testing.T, ty ir.Type) ([]int64, tensor.DType) {
+func convArgShape(t *testing.T, ty ir.Type) ([]int64, tensor.DType) {
 	tt := ir.Tensor(ty)
 	if tt == nil {
 		t.Fatalf("argument of type %s", ty)
@@ -281,7 +286,7 @@ func (wc *windowCase) program() string {
 		out[i], _ = windowOut(wc.shape[i], wc.bdil[i], wc.lo[i], wc.hi[i], wc.dims[i], wc.wd[i], wc.strides[i], false)
 		pads[i] = fmt.Sprintf("[%d, %d]", wc.lo[i], wc.hi[i])
 	}
-	it, ot, st := shapeStr(wc.shape, wc.ty), shapeStr(out, wc.ty), "tensor<"+wc.ty+">"
+	it, ot, st := convShapeStr(wc.shape, wc.ty), convShapeStr(out, wc.ty), "tensor<"+wc.ty+">"
 	return fmt.Sprintf(`func.func @main(%%a: %s, %%i: %s) -> %s {
   %%0 = "stablehlo.reduce_window"(%%a, %%i) ({
   ^bb0(%%p: %s, %%q: %s):
@@ -290,7 +295,7 @@ func (wc *windowCase) program() string {
   }) {window_dimensions = array<i64: %s>, window_strides = array<i64: %s>, base_dilations = array<i64: %s>, window_dilations = array<i64: %s>, padding = dense<[%s]> : tensor<%dx2xi64>} : (%s, %s) -> %s
   func.return %%0 : %s
 }`, it, st, ot, st, st, wc.op, st, st, st, st,
-		intList(wc.dims), intList(wc.strides), intList(wc.bdil), intList(wc.wd), strings.Join(pads, ", "), r, it, st, ot, ot)
+		convIntList(wc.dims), convIntList(wc.strides), convIntList(wc.bdil), convIntList(wc.wd), strings.Join(pads, ", "), r, it, st, ot, ot)
 }
 
 func runWindowCase(t *testing.T, r *rand.Rand, wc *windowCase) {
@@ -320,7 +325,9 @@ func TestReduceWindowRandom(t *testing.T) {
 		n = 100
 	}
 	r := rand.New(rand.NewPCG(11, 13))
+	defer func(m int64) { maxWindowTable = m }(maxWindowTable)
 	for i := 0; i < n; i++ {
+		maxWindowTable = []int64{1 << 20, 0}[i%2] // odd cases: per-output window tables
 		rank := 1 + r.IntN(4)
 		wc := &windowCase{ty: []string{"f32", "f64", "i32", "i64"}[r.IntN(4)], op: []string{"add", "maximum", "minimum", "multiply"}[r.IntN(4)]}
 		plain := r.IntN(3) == 0 // pooling: no dilation, no padding
@@ -403,7 +410,7 @@ func TestNativeFallbackKept(t *testing.T) {
 		}
 		var in []*tensor.Tensor
 		for _, a := range m.Entry("").Args {
-			sh, d := argShape(t, a.Type)
+			sh, d := convArgShape(t, a.Type)
 			in = append(in, randTensor(r, d, sh))
 		}
 		diffRun(t, m, in, Options{})
@@ -531,7 +538,7 @@ func BenchmarkConv(b *testing.B) {
 	} {
 		cc.stride, cc.lhsDil, cc.rhsDil, cc.rev = []int64{1, 1}, []int64{1, 1}, []int64{1, 1}, []bool{false, false}
 		if cc.inPerm == nil {
-			cc.inPerm, cc.kerPerm, cc.outPerm = identPerm(4), identPerm(4), identPerm(4)
+			cc.inPerm, cc.kerPerm, cc.outPerm = convIdentPerm(4), convIdentPerm(4), convIdentPerm(4)
 		}
 		src, inS, kS := cc.program()
 		m := parse(b, src)
@@ -550,5 +557,56 @@ func BenchmarkConv(b *testing.B) {
 			}
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
+	}
+}
+
+// TestConvWindowHugeShapes: huge static shapes, paddings and windows plan
+// without panics or allocation (native or fallback) and stop at the
+// memory limit before running.
+func TestConvWindowHugeShapes(t *testing.T) {
+	for _, src := range []string{
+		`func.func @main(%a: tensor<1x4x1xf32>, %k: tensor<1x1x2xf32>) -> tensor<1x1000000000004x2xf32> {
+  %0 = stablehlo.convolution(%a, %k) dim_numbers = [b, 0, f]x[0, i, o]->[b, 0, f], window = {pad = [[1000000000000, 0]]} : (tensor<1x4x1xf32>, tensor<1x1x2xf32>) -> tensor<1x1000000000004x2xf32>
+  func.return %0 : tensor<1x1000000000004x2xf32>
+}`,
+		// long 1-D: native with per-output window tables; 16 MB input,
+		// 32 MB output over the 40 MB limit
+		`func.func @main(%a: tensor<1x4000000x1xf32>, %k: tensor<3x1x2xf32>) -> tensor<1x4000000x2xf32> {
+  %0 = stablehlo.convolution(%a, %k) dim_numbers = [b, 0, f]x[0, i, o]->[b, 0, f], window = {pad = [[1, 1]]} : (tensor<1x4000000x1xf32>, tensor<3x1x2xf32>) -> tensor<1x4000000x2xf32>
+  func.return %0 : tensor<1x4000000x2xf32>
+}`,
+		`func.func @main(%a: tensor<4xf32>, %i: tensor<f32>) -> tensor<5xf32> {
+  %0 = "stablehlo.reduce_window"(%a, %i) ({
+  ^bb0(%p: tensor<f32>, %q: tensor<f32>):
+    %s = "stablehlo.add"(%p, %q) : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    "stablehlo.return"(%s) : (tensor<f32>) -> ()
+  }) {window_dimensions = array<i64: 1099511627776>, padding = dense<[[1099511627776, 0]]> : tensor<1x2xi64>} : (tensor<4xf32>, tensor<f32>) -> tensor<5xf32>
+  func.return %0 : tensor<5xf32>
+}`,
+	} {
+		m := parse(t, src)
+		p, err := Compile(m, m.Entry(""), Options{})
+		if err != nil {
+			continue // rejected is fine too
+		}
+		var in []*tensor.Tensor
+		for _, a := range m.Entry("").Args {
+			sh, d := convArgShape(t, a.Type)
+			x, err := tensor.New(d, sh, 1<<30)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in = append(in, x)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		if strings.Contains(src, "4000000") && p.Describe().Native != 1 {
+			t.Errorf("long 1-D convolution not native: %+v", p.Describe())
+		}
+		_, _, err = p.Run(ctx, in, exec.Limits{MaxMemory: 40 << 20})
+		cancel()
+		if err == nil {
+			t.Errorf("%s: no error", src)
+		}
+		t.Logf("%+v: %v", p.Describe(), err)
 	}
 }

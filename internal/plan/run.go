@@ -354,7 +354,7 @@ func (r *runState) runStep(st *step, scratch []byte) error {
 	case kConv:
 		err = r.conv(k, out, ins[0], ins[1], scratch)
 	case kWindow:
-		err = r.window(k, out, ins[0], ins[1])
+		err = r.window(k, out, ins[0], ins[1], scratch)
 	}
 	if err != nil {
 		d := diag.As(err)

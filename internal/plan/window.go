@@ -20,16 +20,17 @@ import (
 // (output index, window index) → input offset or -1 for padding.
 
 type winPlan struct {
-	t      int       // dimensions [0, t) have windows
-	l      int64     // elements of the trailing identity block
-	groups int64     // output elements / l
-	osh    []int64   // output shape [0, t)
-	dims   []int64   // window dimensions [0, t)
-	tab    [][]int64 // per dimension < t: [osh·dims] input offset or -1
+	t      int      // dimensions [0, t) have windows
+	l      int64    // elements of the trailing identity block
+	groups int64    // output elements / l
+	osh    []int64  // output shape [0, t)
+	dims   []int64  // window dimensions [0, t)
+	wd     []winDim // per dimension < t
+	pre    bool     // whole window tables in scratch (else per-output ones)
 }
 
-// attrIntsOr reads an optional integer-list attribute (def when absent).
-func attrIntsOr(op *ir.Op, name string, n int, def int64) ([]int64, bool) {
+// winAttrInts reads an optional integer-list attribute (def when absent).
+func winAttrInts(op *ir.Op, name string, n int, def int64) ([]int64, bool) {
 	a := op.Attr(name)
 	if a == nil {
 		v := make([]int64, n)
@@ -61,11 +62,11 @@ func windowNative(n *node) *native {
 	if len(out.shape) != r || op.Attr("window_dimensions") == nil {
 		return nil
 	}
-	dims, ok1 := attrIntsOr(op, "window_dimensions", r, 1)
-	strides, ok2 := attrIntsOr(op, "window_strides", r, 1)
-	bdil, ok3 := attrIntsOr(op, "base_dilations", r, 1)
-	wdil, ok4 := attrIntsOr(op, "window_dilations", r, 1)
-	pad, ok5 := attrIntsOr(op, "padding", 2*r, 0)
+	dims, ok1 := winAttrInts(op, "window_dimensions", r, 1)
+	strides, ok2 := winAttrInts(op, "window_strides", r, 1)
+	bdil, ok3 := winAttrInts(op, "base_dilations", r, 1)
+	wdil, ok4 := winAttrInts(op, "window_dilations", r, 1)
+	pad, ok5 := winAttrInts(op, "padding", 2*r, 0)
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
 		return nil
 	}
@@ -83,7 +84,7 @@ func windowNative(n *node) *native {
 		if !ok || w != out.shape[i] {
 			return nil
 		}
-		if nwin, ok = mulChecked(nwin, dims[i]); !ok {
+		if nwin, ok = winMul(nwin, dims[i]); !ok {
 			return nil
 		}
 	}
@@ -97,22 +98,19 @@ func windowNative(n *node) *native {
 		wp.l *= out.shape[i] // == in.shape[i]; the product is ≤ out.n
 	}
 	wp.groups = 1
-	var total int64
 	istr := rowStrides(in.shape)
 	for i := 0; i < wp.t; i++ {
-		ts, ok := mulChecked(out.shape[i], dims[i])
-		if !ok || ts > maxWindowTable-total {
-			return nil
-		}
-		total += ts
 		wp.groups *= out.shape[i]
-	}
-	for i := 0; i < wp.t; i++ {
 		wp.osh = append(wp.osh, out.shape[i])
 		wp.dims = append(wp.dims, dims[i])
-		wp.tab = append(wp.tab, windowTable(out.shape[i], dims[i], in.shape[i], bdil[i], pad[2*i], wdil[i], strides[i], istr[i], false))
+		wp.wd = append(wp.wd, newWinDim(dims[i], in.shape[i], bdil[i], pad[2*i], wdil[i], strides[i], istr[i], false))
 	}
-	return &native{kind: kWindow, code: c, dt: d, odt: d, win: wp}
+	entries, pre, ok := planWindows(wp.wd, wp.osh)
+	if !ok {
+		return nil
+	}
+	wp.pre = pre
+	return &native{kind: kWindow, code: c, dt: d, odt: d, win: wp, scratch: entries * 8}
 }
 
 // binopBody matches a region ^bb(%a, %b): return op(%a, %b) (or op(%b,
@@ -154,21 +152,22 @@ func binopBody(r *ir.Region, d tensor.DType) (ewCode, bool) {
 }
 
 // window runs a planned reduce_window.
-func (r *runState) window(k *native, out, in, init *tensor.Tensor) error {
+func (r *runState) window(k *native, out, in, init *tensor.Tensor, scratch []byte) error {
+	buf := i64s(scratch[:k.scratch])
 	switch k.dt {
 	case tensor.F32:
-		return windowT(r, k.win, k.code, f32s(out.Data), f32s(in.Data), f32s(init.Data)[0])
+		return windowT(r, k.win, k.code, f32s(out.Data), f32s(in.Data), f32s(init.Data)[0], buf)
 	case tensor.F64:
-		return windowT(r, k.win, k.code, f64s(out.Data), f64s(in.Data), f64s(init.Data)[0])
+		return windowT(r, k.win, k.code, f64s(out.Data), f64s(in.Data), f64s(init.Data)[0], buf)
 	case tensor.I32:
-		return windowT(r, k.win, k.code, i32s(out.Data), i32s(in.Data), i32s(init.Data)[0])
+		return windowT(r, k.win, k.code, i32s(out.Data), i32s(in.Data), i32s(init.Data)[0], buf)
 	case tensor.I64:
-		return windowT(r, k.win, k.code, i64s(out.Data), i64s(in.Data), i64s(init.Data)[0])
+		return windowT(r, k.win, k.code, i64s(out.Data), i64s(in.Data), i64s(init.Data)[0], buf)
 	}
 	return nil
 }
 
-func windowT[T floatT | intT](r *runState, w *winPlan, c ewCode, out, in []T, init T) error {
+func windowT[T floatT | intT](r *runState, w *winPlan, c ewCode, out, in []T, init T, rowBuf []int64) error {
 	if len(out) == 0 {
 		return nil
 	}
@@ -180,21 +179,27 @@ func windowT[T floatT | intT](r *runState, w *winPlan, c ewCode, out, in []T, in
 	}
 	L, t := w.l, w.t
 	if t == 0 { // one-element windows everywhere
-		foldRow(c, out, in[:L])
+		winFoldRow(c, out, in[:L])
 		return r.meter(L)
 	}
 	opos := make([]int64, t)
 	widx := make([]int64, t-1)
+	tabs := make([][]int64, t)
+	var full [][]int64
+	if w.pre {
+		full = winTables(w.wd, w.osh, rowBuf)
+	}
 	last := t - 1
 	dl := w.dims[last]
 	for g := int64(0); g < w.groups; g++ {
 		acc := out[g*L : (g+1)*L]
-		tl := w.tab[last][opos[last]*dl : (opos[last]+1)*dl]
+		winRows(w.wd, full, opos, rowBuf, tabs)
+		tl := tabs[last]
 		clear(widx)
 		for {
 			off, inside := int64(0), true
 			for s, k := range widx {
-				x := w.tab[s][opos[s]*w.dims[s]+k]
+				x := tabs[s][k]
 				if x < 0 {
 					inside = false
 					break
@@ -202,40 +207,40 @@ func windowT[T floatT | intT](r *runState, w *winPlan, c ewCode, out, in []T, in
 				off += x
 			}
 			if L == 1 {
-				acc[0] = foldIdx(c, acc[0], in, off, tl, init, inside)
+				acc[0] = winFoldIdx(c, acc[0], in, off, tl, init, inside)
 				if err := r.meter(dl); err != nil {
 					return err
 				}
 			} else {
 				for _, x := range tl {
 					if inside && x >= 0 {
-						foldRow(c, acc, in[off+x:off+x+L])
+						winFoldRow(c, acc, in[off+x:off+x+L])
 					} else {
-						foldConst(c, acc, init)
+						winFoldConst(c, acc, init)
 					}
 					if err := r.meter(L); err != nil {
 						return err
 					}
 				}
 			}
-			if !odometer(widx, w.dims[:last]) {
+			if !winNext(widx, w.dims[:last]) {
 				break
 			}
 		}
-		odometer(opos, w.osh)
+		winNext(opos, w.osh)
 	}
 	return nil
 }
 
-// maxW and minW are maximum and minimum with the spec's float semantics
+// winMax and winMin are maximum and minimum with the spec's float semantics
 // (NaN wins, -0 < +0) — exactly the rules of Go's built-in max and min,
 // which compile without branches.
-func maxW[T floatT | intT](x, y T) T { return max(x, y) }
+func winMax[T floatT | intT](x, y T) T { return max(x, y) }
 
-func minW[T floatT | intT](x, y T) T { return min(x, y) }
+func winMin[T floatT | intT](x, y T) T { return min(x, y) }
 
-// foldRow folds src into acc elementwise.
-func foldRow[T floatT | intT](c ewCode, acc, src []T) {
+// winFoldRow folds src into acc elementwise.
+func winFoldRow[T floatT | intT](c ewCode, acc, src []T) {
 	src = src[:len(acc)]
 	if a, ok := any(acc).([]float32); ok && len(a) >= 8 { // vectorized, same results
 		s := any(src).([]float32)
@@ -262,17 +267,17 @@ func foldRow[T floatT | intT](c ewCode, acc, src []T) {
 		}
 	case eMax:
 		for i := range acc {
-			acc[i] = maxW(acc[i], src[i])
+			acc[i] = winMax(acc[i], src[i])
 		}
 	case eMin:
 		for i := range acc {
-			acc[i] = minW(acc[i], src[i])
+			acc[i] = winMin(acc[i], src[i])
 		}
 	}
 }
 
-// foldConst folds the constant v into every element of acc.
-func foldConst[T floatT | intT](c ewCode, acc []T, v T) {
+// winFoldConst folds the constant v into every element of acc.
+func winFoldConst[T floatT | intT](c ewCode, acc []T, v T) {
 	switch c {
 	case eAdd:
 		for i := range acc {
@@ -284,21 +289,21 @@ func foldConst[T floatT | intT](c ewCode, acc []T, v T) {
 		}
 	case eMax:
 		for i := range acc {
-			acc[i] = maxW(acc[i], v)
+			acc[i] = winMax(acc[i], v)
 		}
 	case eMin:
 		for i := range acc {
-			acc[i] = minW(acc[i], v)
+			acc[i] = winMin(acc[i], v)
 		}
 	}
 }
 
-// foldIdx folds in[off + x] for x in tab (init where x < 0, or
+// winFoldIdx folds in[off + x] for x in tab (init where x < 0, or
 // everywhere when !inside) into acc.
-func foldIdx[T floatT | intT](c ewCode, acc T, in []T, off int64, tab []int64, init T, inside bool) T {
+func winFoldIdx[T floatT | intT](c ewCode, acc T, in []T, off int64, tab []int64, init T, inside bool) T {
 	if !inside {
 		for range tab {
-			acc = fold1(c, acc, init)
+			acc = winFold1(c, acc, init)
 		}
 		return acc
 	}
@@ -325,7 +330,7 @@ func foldIdx[T floatT | intT](c ewCode, acc T, in []T, off int64, tab []int64, i
 			if x >= 0 {
 				v = in[off+x]
 			}
-			acc = maxW(acc, v)
+			acc = winMax(acc, v)
 		}
 	case eMin:
 		for _, x := range tab {
@@ -333,20 +338,20 @@ func foldIdx[T floatT | intT](c ewCode, acc T, in []T, off int64, tab []int64, i
 			if x >= 0 {
 				v = in[off+x]
 			}
-			acc = minW(acc, v)
+			acc = winMin(acc, v)
 		}
 	}
 	return acc
 }
 
-func fold1[T floatT | intT](c ewCode, a, b T) T {
+func winFold1[T floatT | intT](c ewCode, a, b T) T {
 	switch c {
 	case eAdd:
 		return a + b
 	case eMul:
 		return a * b
 	case eMax:
-		return maxW(a, b)
+		return winMax(a, b)
 	}
-	return minW(a, b)
+	return winMin(a, b)
 }
