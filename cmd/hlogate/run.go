@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hlogate/hlogate/internal/cost"
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
@@ -56,8 +57,19 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	path := pos[0]
 	start := time.Now()
 	var st exec.Stats
+	var workerRSS int64 // the sandboxed worker's peak, with --isolation=process
 	if *stats {
-		defer func() { printStats(stderr, start, st) }()
+		defer func() {
+			if workerRSS > 0 {
+				// The program ran in the worker: its peak is the one that
+				// matters (the parent only parsed and admitted it).
+				fmt.Fprintf(stderr, "stats: wall %v, flops %s, steps %d, peak tensors %s, parent peak RSS %s, sandboxed worker peak RSS %s\n",
+					time.Since(start).Round(time.Microsecond), cost.FormatCount(st.FLOPs), st.Steps,
+					cost.FormatBytes(st.PeakMemory), cost.FormatBytes(peakRSS()), cost.FormatBytes(workerRSS))
+				return
+			}
+			printStats(stderr, start, st)
+		}()
 	}
 	pol, err := loadPolicy(*policySpec)
 	if err == nil {
@@ -118,7 +130,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		if refine.NeedsRefinement(mods[0]) {
 			prog = ir.Print(m)
 		}
-		outs, st, _, err = sandbox.Exec(ctx, sandbox.Config{}, prog, fn.Name, in, lim.execLimits(), lim.timeout)
+		var res *sandbox.Result
+		outs, st, res, err = sandbox.Exec(ctx, sandbox.Config{}, prog, fn.Name, in, lim.execLimits(), lim.timeout)
+		if res != nil {
+			workerRSS = res.PeakRSS
+		}
 	} else if *engine == "plan" {
 		var e *plan.Executable
 		if e, err = plan.Prepare(m, fn, plan.Options{}); err == nil {

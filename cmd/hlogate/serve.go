@@ -11,11 +11,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/hlogate/hlogate/internal/diag"
+	"github.com/hlogate/hlogate/internal/sandbox"
 	"github.com/hlogate/hlogate/internal/server"
 	"github.com/hlogate/hlogate/internal/server/grpcsrv"
 	"github.com/hlogate/hlogate/models"
@@ -25,6 +28,8 @@ const serveExamples = `  hlogate serve                                  # the bu
   hlogate serve --repo ./models --tenants tenants.yaml --policy policy.json
   hlogate serve --http 127.0.0.1:8000 --metrics 127.0.0.1:8002 --max-flops 1e10 --timeout 5s
   hlogate serve --tenants tenants.yaml --allow-tenant-programs
+  hlogate serve --isolation=process --workers 8 --worker-memory 4GiB
+  hlogate serve --isolation=none                 # execute in the server process
 `
 
 // serveLimits are the server's limits: defaults for every model, caps for
@@ -70,12 +75,21 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	auditLog := fset.String("audit-log", "-", "audit log (JSON lines) file; '-' for standard error, 'off' to disable")
 	drain := fset.Duration("drain-timeout", 30*time.Second, "on SIGTERM or SIGINT, how long in-flight requests may take to finish")
 	exitOnError := fset.Bool("exit-on-error", true, "exit when a model of the repository fails to load (otherwise it is listed as UNAVAILABLE)")
+	defaultIsolation := "none"
+	if runtime.GOOS == "linux" {
+		defaultIsolation = "process"
+	}
+	isolation := fset.String("isolation", defaultIsolation, "where programs execute: 'process' (a pool of sandboxed worker processes: namespaces, cgroups, rlimits, no_new_privs, seccomp; Linux) or 'none' (in the server process). By default the server falls back to 'none' with a warning when workers cannot start")
+	workers := fset.Int("workers", 0, "sandboxed worker processes (default: --max-concurrency)")
+	workerRequests := fset.Int("worker-requests", 1000, "requests a worker serves before it is replaced")
+	var workerMemory byteSize
+	fset.Var(&workerMemory, "worker-memory", "cgroup memory limit of each worker (default: 2 × --max-memory + 256MiB); a worker holding more than half of it after a request is replaced")
 	lim := addServeLimitFlags(fset)
 	pos, code := parseFlags(fset, args)
 	if code >= 0 {
 		return code
 	}
-	if len(pos) != 0 {
+	if len(pos) != 0 || (*isolation != "process" && *isolation != "none") || *workers < 0 || *workerRequests < 0 || workerMemory < 0 {
 		fset.Usage()
 		return 2
 	}
@@ -109,6 +123,23 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		}
 		defer f.Close()
 		cfg.Audit = f
+	}
+	isolationNote := "isolation: none (programs execute in the server process)"
+	if *isolation == "process" {
+		explicit := false
+		fset.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "isolation" })
+		pool, err := startPool(cfg, *workers, *workerRequests, int64(workerMemory), stderr)
+		switch {
+		case err == nil:
+			defer pool.Close()
+			cfg.Executor = &server.SandboxExecutor{Pool: pool}
+			isolationNote = fmt.Sprintf("isolation: process (%d sandboxed workers: %s)", pool.Size(), pool.Layers())
+		case explicit:
+			return fail(stdout, stderr, false, diag.New(diag.Usage, "sandbox.start", diag.Pos{}, "--isolation=process: %v", diag.As(err).Msg).
+				WithHint("run where namespaces and seccomp are allowed, or pass --isolation=none"))
+		default:
+			fmt.Fprintf(stderr, "hlogate serve: warning: sandboxed workers cannot start here (%s); programs will execute in the server process. Pass --isolation=none to silence this.\n", diag.As(err).Msg)
+		}
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
@@ -157,15 +188,16 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return fail(stdout, stderr, false, ioError(err))
 	}
 
+	// Signals first: whoever read the banner may stop the server at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(httpLn) }()
 	if metricsSrv != nil {
 		go func() { errc <- metricsSrv.Serve(metricsLn) }()
 	}
-	printBanner(stdout, srv, repoName, *repo == "", cfg.Tenants != nil, httpLn.Addr(), metricsLn, grpcNote)
+	printBanner(stdout, srv, repoName, *repo == "", cfg.Tenants != nil, httpLn.Addr(), metricsLn, grpcNote+"\n  "+isolationNote)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	rc := 0
 	select {
 	case <-ctx.Done():
@@ -190,6 +222,41 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		_ = metricsSrv.Shutdown(dctx)
 	}
 	return rc
+}
+
+// startPool starts the sandboxed worker pool: workers (default: the
+// execution slots), each with a cgroup memory limit of workerMemory
+// (default: 2 × the server's max memory + 256 MiB), replaced after
+// requests requests.
+func startPool(cfg server.Config, workers, requests int, workerMemory int64, stderr io.Writer) (*sandbox.Pool, error) {
+	lim := cfg.Limits
+	if lim.MaxMemory <= 0 || lim.Timeout <= 0 {
+		d := server.DefaultLimits()
+		lim.MaxMemory, lim.Timeout = d.MaxMemory, d.Timeout
+	}
+	if workers <= 0 {
+		workers = cfg.MaxConcurrency
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workerMemory <= 0 {
+		workerMemory = 2*lim.MaxMemory + 256<<20
+	}
+	var once sync.Map
+	if lim.MaxOutput <= 0 {
+		lim.MaxOutput = server.DefaultLimits().MaxOutput
+	}
+	return sandbox.NewPool(sandbox.PoolConfig{
+		// A response holds the outputs (capped by --max-output) and small
+		// headers; anything larger is a worker gone wrong.
+		Config: sandbox.Config{MemoryBytes: workerMemory, MaxResponse: lim.MaxOutput + 16<<20, Warn: func(msg string) {
+			if _, dup := once.LoadOrStore(msg, true); !dup {
+				fmt.Fprintf(stderr, "hlogate serve: sandbox: %s\n", msg)
+			}
+		}},
+		Workers: workers, MaxRequests: requests, MaxTimeout: lim.Timeout,
+	})
 }
 
 // newHTTPServer sets the timeouts and header cap net/http leaves open.

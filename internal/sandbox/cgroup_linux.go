@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -177,6 +178,43 @@ func (cg *cgroup) oomKilled() bool {
 	return cg.v2Dir != "" && counter(filepath.Join(cg.v2Dir, "memory.events"), "oom_kill") > 0
 }
 
+// usage is the group's memory in use now (v1 memory.usage_in_bytes, v2
+// memory.current), 0 when unknown.
+func (cg *cgroup) usage() int64 {
+	switch {
+	case cg.memDir != "":
+		return readInt(filepath.Join(cg.memDir, "memory.usage_in_bytes"))
+	case cg.v2Dir != "":
+		return readInt(filepath.Join(cg.v2Dir, "memory.current"))
+	}
+	return 0
+}
+
+// peak is the group's memory high-water mark (v1
+// memory.max_usage_in_bytes, v2 memory.peak where the kernel has it), 0
+// when unknown.
+func (cg *cgroup) peak() int64 {
+	switch {
+	case cg.memDir != "":
+		return readInt(filepath.Join(cg.memDir, "memory.max_usage_in_bytes"))
+	case cg.v2Dir != "":
+		return readInt(filepath.Join(cg.v2Dir, "memory.peak"))
+	}
+	return 0
+}
+
+func readInt(path string) int64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
 // counter reads "key N" from a flat keyed file.
 func counter(path, key string) int64 {
 	b, err := os.ReadFile(path)
@@ -192,6 +230,40 @@ func counter(path, key string) int64 {
 		}
 	}
 	return 0
+}
+
+// sweepStale removes the empty groups that hlogate processes which are no
+// longer running left behind (a server killed before it could remove its
+// workers' groups): the ones named hlogate-PID-N next to where this
+// process makes its own, whose PID is gone.
+func sweepStale() {
+	var bases []string
+	const v1mem, v1pids = "/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids"
+	if isV1Controller(v1mem, "memory.limit_in_bytes") {
+		bases = append(bases, filepath.Join(v1mem, ownCgroup("memory")), v1mem)
+	}
+	if isV1Controller(v1pids, "cgroup.procs") {
+		bases = append(bases, filepath.Join(v1pids, ownCgroup("pids")), v1pids)
+	}
+	if m := v2Mount(); m != "" {
+		bases = append(bases, filepath.Join(m, ownCgroup("")), m)
+	}
+	for _, base := range bases {
+		dirs, _ := filepath.Glob(filepath.Join(base, "hlogate-*-*"))
+		for _, d := range dirs {
+			f := strings.Split(filepath.Base(d), "-")
+			if len(f) != 3 {
+				continue
+			}
+			pid, err := strconv.Atoi(f[1])
+			if err != nil || pid <= 0 || pid == os.Getpid() {
+				continue
+			}
+			if syscall.Kill(pid, 0) == syscall.ESRCH {
+				_ = os.Remove(d) // fails, harmlessly, unless empty
+			}
+		}
+	}
 }
 
 // remove deletes the groups; they empty as soon as the worker is reaped,

@@ -26,6 +26,11 @@ type Result struct {
 	Namespaces []string
 	Cgroups    []string
 	Notes      []string
+	// PeakRSS is the worker's peak memory in bytes: the larger of what the
+	// kernel measured (its cgroup's memory high-water mark, or without a
+	// memory cgroup its maxrss; see worker.peakRSS) and the memory its Go
+	// runtime held from the OS after the run. 0 when unknown.
+	PeakRSS int64
 }
 
 // Layers is a one-line summary of r's layers.
@@ -154,12 +159,9 @@ func Run(ctx context.Context, cfg Config, rq *Request) (*Result, error) {
 	res.Cgroups = cg.applied
 	res.Notes = append(res.Notes, notes...)
 
-	args := []string{exe, workerMarker, fmt.Sprintf("cpu=%d", cpu)}
+	args := workerArgs(&cfg, exe, cpu)
 	if cfg.probe != "" {
 		args = append(args, "probe="+cfg.probe)
-	}
-	if cfg.seccompMode != "" {
-		args = append(args, "seccomp="+cfg.seccompMode)
 	}
 
 	w, err := start(&cfg, exe, args, cg, res)
@@ -207,7 +209,8 @@ func Run(ctx context.Context, cfg Config, rq *Request) (*Result, error) {
 				// A worker that sends garbage is as good as crashed.
 				w.kill()
 			}
-		case ws = <-w.done:
+		case <-w.exited:
+			ws = w.ws
 			exited = true
 			// Anything left in its process group goes too, so no
 			// straggler can hold the response pipe open.
@@ -231,6 +234,7 @@ func Run(ctx context.Context, cfg Config, rq *Request) (*Result, error) {
 	}
 	w.respR.Close()
 	stderr := w.stderr.String()
+	res.PeakRSS = w.peakRSS(cg)
 
 	switch {
 	case timedOut:
@@ -244,6 +248,7 @@ func Run(ctx context.Context, cfg Config, rq *Request) (*Result, error) {
 		r, err := DecodeResponse(rr.p)
 		if err == nil {
 			res.Response = *r
+			res.PeakRSS = max(res.PeakRSS, r.MemBytes)
 			if r.Err != nil && r.Err.Rule == "sandbox.setup" {
 				return res, r.Err
 			}
@@ -301,12 +306,48 @@ func firstLine(s string) string {
 	return ""
 }
 
+// workerArgs are a worker's command line: the marker, its CPU-seconds
+// limit and the test-only seccomp mode.
+func workerArgs(cfg *Config, exe string, cpu uint64) []string {
+	args := []string{exe, workerMarker, fmt.Sprintf("cpu=%d", cpu)}
+	if cfg.seccompMode != "" {
+		args = append(args, "seccomp="+cfg.seccompMode)
+	}
+	return args
+}
+
 type worker struct {
 	pid    int
 	reqW   *os.File
 	respR  *os.File
 	stderr *capBuffer
-	done   chan syscall.WaitStatus
+	// exited is closed once the worker has been reaped; ws and maxRSS are
+	// set before.
+	exited chan struct{}
+	ws     syscall.WaitStatus
+	maxRSS int64
+}
+
+// peakRSS is the worker's peak memory as the kernel saw it. With a memory
+// cgroup, the group's high-water mark: what its limit counts (memory the
+// worker touched after it was moved into the group; with cgroup v1 the
+// pages the Go runtime touched while starting stay charged to the parent).
+// Without one, the kernel's maxrss of the reaped worker, an upper bound:
+// Linux folds the high-water mark of the address space the worker was
+// started from (the parent's, by vfork) into it at exec. Run takes the
+// larger of this and the memory the worker's runtime reports holding.
+func (w *worker) peakRSS(cg *cgroup) int64 {
+	if cg.memDir != "" || cg.v2Dir != "" {
+		if p := cg.peak(); p > 0 {
+			return p
+		}
+	}
+	select {
+	case <-w.exited:
+		return w.maxRSS
+	default:
+		return 0
+	}
 }
 
 func (w *worker) kill() {
@@ -329,7 +370,7 @@ func start(cfg *Config, exe string, args []string, cg *cgroup, res *Result) (*wo
 		reqW.Close()
 		return nil, diag.New(diag.Internal, "sandbox.start", diag.Pos{}, "pipe: %v", err)
 	}
-	w := &worker{reqW: reqW, respR: respR, stderr: &capBuffer{max: 16 << 10}, done: make(chan syscall.WaitStatus, 1)}
+	w := &worker{reqW: reqW, respR: respR, stderr: &capBuffer{max: 16 << 10}, exited: make(chan struct{})}
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
@@ -351,7 +392,7 @@ func start(cfg *Config, exe string, args []string, cg *cgroup, res *Result) (*wo
 			cmd = &osexec.Cmd{
 				Path:       exe,
 				Args:       a,
-				Env:        []string{},
+				Env:        append([]string{}, cfg.env...),
 				Dir:        "/",
 				Stderr:     w.stderr,
 				ExtraFiles: []*os.File{reqR, respW},
@@ -387,8 +428,11 @@ func start(cfg *Config, exe string, args []string, cg *cgroup, res *Result) (*wo
 		w.pid = cmd.Process.Pid
 		started <- nil
 		_ = cmd.Wait()
-		ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
-		w.done <- ws
+		w.ws, _ = cmd.ProcessState.Sys().(syscall.WaitStatus)
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > 0 {
+			w.maxRSS = ru.Maxrss << 10 // kilobytes on Linux
+		}
+		close(w.exited)
 	}()
 	if err := <-started; err != nil {
 		reqW.Close()
@@ -399,7 +443,7 @@ func start(cfg *Config, exe string, args []string, cg *cgroup, res *Result) (*wo
 	// which is sent only after it is in its cgroups.
 	if err := cg.add(w.pid); err != nil {
 		w.kill()
-		<-w.done
+		<-w.exited
 		reqW.Close()
 		respR.Close()
 		return nil, diag.New(diag.Internal, "sandbox.cgroup", diag.Pos{}, "placing worker in its cgroup: %v", err)

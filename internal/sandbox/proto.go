@@ -23,7 +23,7 @@ import (
 // both its cap and the bytes actually present.
 
 const (
-	protoVersion = 1
+	protoVersion = 2
 
 	frameRequest  = 1
 	frameResponse = 2
@@ -40,6 +40,10 @@ const (
 	maxPos        = 1 << 30
 	statusOK      = 0
 	statusError   = 1
+	statusMiss    = 2 // the program is not in the worker's cache: send it
+	keyLen        = 32
+	maxProbeLen   = 64
+	maxDimValues  = 1 << 12
 	maxDiagKind   = uint64(diag.Usage)
 	maxLimitValue = 1<<63 - 1
 )
@@ -59,11 +63,33 @@ type Limits struct {
 
 // Request is what the parent sends: a program, its entry point, limits and
 // the inputs as .npy blobs, in argument order.
+//
+// A pool worker keeps compiled programs by Key (see ProgramKey): a request
+// with a Key may leave Program and Bound empty; a worker that does not hold
+// the key answers statusMiss and the parent sends the request again with
+// them. Bound are leading arguments (a model's weights, .npy) cached with
+// the program; the arguments are Bound followed by Inputs. Refine asks the
+// worker to specialise a shape-polymorphic program to the arguments' shapes
+// and the DimValues (argument index → scalar value), as the server did
+// before admitting the request.
 type Request struct {
-	Program []byte
-	Entry   string
-	Limits  Limits
-	Inputs  [][]byte
+	Program   []byte
+	Entry     string
+	Limits    Limits
+	Inputs    [][]byte
+	Key       []byte // empty, or keyLen bytes
+	Bound     [][]byte
+	Refine    bool
+	DimValues []DimValue
+	// Probe is test-only: a worker built with test probes runs the named
+	// one after decoding the request; product workers ignore it.
+	Probe string
+}
+
+// DimValue is the value of a scalar dimension argument for refinement.
+type DimValue struct {
+	Arg   int64
+	Value int64
 }
 
 // Stats mirrors exec.Stats.
@@ -78,6 +104,15 @@ type Response struct {
 	Err     *diag.Error
 	Stats   Stats
 	Layers  string
+	// Miss: the request's Key is not cached; resend it with the program.
+	Miss bool
+	// CacheHit: the program came from the worker's cache.
+	CacheHit bool
+	// CPUNanos is the worker's CPU time so far (all threads); MemBytes the
+	// memory its Go runtime holds from the OS (mapped, not released) after
+	// the request. The pool recycles workers by them.
+	CPUNanos int64
+	MemBytes int64
 }
 
 var errFrame = errors.New("sandbox: malformed frame")
@@ -240,6 +275,9 @@ func (d *dec) blobs(what string) [][]byte {
 		d.fail("%s count %d is over the cap or overruns the frame", what, n)
 		return nil
 	}
+	if n == 0 {
+		return nil
+	}
 	out := make([][]byte, 0, n)
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		out = append(out, d.bytes(what, MaxFrame))
@@ -257,6 +295,34 @@ func (d *dec) end() error {
 // EncodeRequest encodes r as a payload.
 func EncodeRequest(r *Request) []byte {
 	var e enc
+	e.request(r)
+	return e.b
+}
+
+// requestFrame encodes r as a whole frame, header included, so that it
+// goes down a pipe in one write.
+func requestFrame(r *Request) ([]byte, error) {
+	n := frameHeaderLen + 64 + len(r.Program) + len(r.Entry)
+	for _, b := range r.Inputs {
+		n += len(b) + 10
+	}
+	for _, b := range r.Bound {
+		n += len(b) + 10
+	}
+	e := enc{b: make([]byte, frameHeaderLen, n)}
+	e.request(r)
+	payload := len(e.b) - frameHeaderLen
+	if payload > MaxFrame {
+		return nil, frameErr("payload of %d bytes is over the %d-byte cap", payload, MaxFrame)
+	}
+	copy(e.b[:4], frameMagic[:])
+	e.b[4] = protoVersion
+	e.b[5] = frameRequest
+	binary.LittleEndian.PutUint32(e.b[8:], uint32(payload))
+	return e.b, nil
+}
+
+func (e *enc) request(r *Request) {
 	e.bytes(r.Program)
 	e.str(r.Entry)
 	l := r.Limits
@@ -264,7 +330,19 @@ func EncodeRequest(r *Request) []byte {
 		e.varint(v)
 	}
 	e.blobs(r.Inputs)
-	return e.b
+	e.bytes(r.Key)
+	e.blobs(r.Bound)
+	if r.Refine {
+		e.uvarint(1)
+	} else {
+		e.uvarint(0)
+	}
+	e.uvarint(uint64(len(r.DimValues)))
+	for _, dv := range r.DimValues {
+		e.varint(dv.Arg)
+		e.varint(dv.Value)
+	}
+	e.str(r.Probe)
 }
 
 // DecodeRequest decodes a request payload strictly.
@@ -282,6 +360,33 @@ func DecodeRequest(p []byte) (*Request, error) {
 		SoftMemory:   d.nonneg("soft memory", maxLimitValue),
 	}
 	r.Inputs = d.blobs("input")
+	r.Key = d.bytes("key", keyLen)
+	if d.err == nil && len(r.Key) != 0 && len(r.Key) != keyLen {
+		d.fail("key of %d bytes, want 0 or %d", len(r.Key), keyLen)
+	}
+	if len(r.Key) == 0 {
+		r.Key = nil
+	}
+	r.Bound = d.blobs("bound")
+	switch f := d.uvarint(); {
+	case d.err != nil:
+	case f == 1:
+		r.Refine = true
+	case f != 0:
+		d.fail("refine flag %d", f)
+	}
+	// Each pair takes at least two bytes; check before allocating.
+	if n := d.uvarint(); d.err == nil {
+		if n > maxDimValues || n > uint64(len(d.b))/2 {
+			d.fail("dimension value count %d is over the cap or overruns the frame", n)
+		} else if n > 0 {
+			r.DimValues = make([]DimValue, 0, n)
+			for i := uint64(0); i < n && d.err == nil; i++ {
+				r.DimValues = append(r.DimValues, DimValue{Arg: d.nonneg("dimension argument", maxTensors), Value: d.varint()})
+			}
+		}
+	}
+	r.Probe = d.str("probe", maxProbeLen)
 	if err := d.end(); err != nil {
 		return nil, err
 	}
@@ -301,6 +406,8 @@ func EncodeResponse(r *Response) []byte {
 		e.str(clip(x.Hint))
 		e.varint(int64(x.Pos.Line))
 		e.varint(int64(x.Pos.Col))
+	} else if r.Miss {
+		e.uvarint(statusMiss)
 	} else {
 		e.uvarint(statusOK)
 		e.blobs(r.Outputs)
@@ -309,6 +416,13 @@ func EncodeResponse(r *Response) []byte {
 		e.varint(v)
 	}
 	e.str(clip(r.Layers))
+	if r.CacheHit {
+		e.uvarint(1)
+	} else {
+		e.uvarint(0)
+	}
+	e.varint(r.CPUNanos)
+	e.varint(r.MemBytes)
 	return e.b
 }
 
@@ -340,6 +454,8 @@ func DecodeResponse(p []byte) (*Response, error) {
 		r.Err = x
 	case st == statusOK:
 		r.Outputs = d.blobs("output")
+	case st == statusMiss:
+		r.Miss = true
 	default:
 		d.fail("status %d unknown", st)
 	}
@@ -350,6 +466,15 @@ func DecodeResponse(p []byte) (*Response, error) {
 		FLOPs:      d.nonneg("flops", maxLimitValue),
 	}
 	r.Layers = d.str("layers", maxStringLen)
+	switch f := d.uvarint(); {
+	case d.err != nil:
+	case f == 1:
+		r.CacheHit = true
+	case f != 0:
+		d.fail("cache flag %d", f)
+	}
+	r.CPUNanos = d.nonneg("cpu time", maxLimitValue)
+	r.MemBytes = d.nonneg("memory", maxLimitValue)
 	if err := d.end(); err != nil {
 		return nil, err
 	}

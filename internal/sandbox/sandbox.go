@@ -25,7 +25,10 @@
 package sandbox
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"os"
+	"runtime"
 	"time"
 )
 
@@ -56,6 +59,9 @@ type Config struct {
 	// (default: written to stderr once per distinct message).
 	Warn func(string)
 
+	// env is the worker's environment (default: empty).
+	env []string
+
 	// Test-only knobs (set by this package's tests).
 	probe       string // worker runs this probe after hardening
 	seccompMode string // "" (kill), "log": log violations instead
@@ -63,3 +69,128 @@ type Config struct {
 
 // IsWorker reports whether this process was started as a sandbox worker.
 func IsWorker() bool { return len(os.Args) > 1 && os.Args[1] == workerMarker }
+
+// PoolConfig tunes NewPool. The zero value is usable. The embedded Config's
+// MemoryBytes is the cgroup memory limit of each worker (default 2 GiB +
+// 256 MiB); Margin, when set, replaces the default kill margin of
+// 1s + 10% of the request's timeout.
+type PoolConfig struct {
+	Config
+	// Workers is the number of workers (default GOMAXPROCS).
+	Workers int
+	// MaxRequests recycles a worker after it has served this many requests
+	// (default 1000).
+	MaxRequests int
+	// RecycleMemory recycles a worker once the memory its Go runtime holds
+	// from the OS after a request exceeds it (default MemoryBytes / 2).
+	RecycleMemory int64
+	// MaxTimeout is the longest timeout a request is expected to have
+	// (default 30s); with the CPUs it sizes the CPU headroom kept below
+	// CPUSeconds.
+	MaxTimeout time.Duration
+	// CPUSeconds is each worker's RLIMIT_CPU over its life (default one
+	// hour, at least twice one request's share); a worker is recycled
+	// before one more request could take it over the limit.
+	CPUSeconds int64
+	// CacheEntries bounds each worker's cache of compiled programs
+	// (default 32).
+	CacheEntries int
+	// StartTimeout bounds a worker's start, hardening included (default
+	// 10s).
+	StartTimeout time.Duration
+}
+
+func (c PoolConfig) withDefaults() PoolConfig {
+	if c.Workers <= 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if c.MaxRequests <= 0 {
+		c.MaxRequests = 1000
+	}
+	if c.MemoryBytes <= 0 {
+		c.MemoryBytes = 2<<30 + 256<<20
+	}
+	if c.RecycleMemory <= 0 {
+		c.RecycleMemory = c.MemoryBytes / 2
+	}
+	if c.Pids <= 0 {
+		c.Pids = 64
+	}
+	if c.MaxResponse <= 0 {
+		c.MaxResponse = 1 << 30
+	}
+	if c.MaxTimeout <= 0 {
+		c.MaxTimeout = 30 * time.Second
+	}
+	if c.CPUSeconds <= 0 {
+		c.CPUSeconds = 3600
+	}
+	if c.CacheEntries <= 0 {
+		c.CacheEntries = defaultCacheEntries
+	}
+	if c.StartTimeout <= 0 {
+		c.StartTimeout = 10 * time.Second
+	}
+	return c
+}
+
+// defaultCacheEntries bounds a worker's program cache.
+const defaultCacheEntries = 32
+
+// Why a worker left a pool.
+const (
+	ExitRecycled  = "recycled"  // served MaxRequests, or grew past RecycleMemory or its CPU headroom
+	ExitCrashed   = "crashed"   // died on its own (a Go fatal error, a bad frame)
+	ExitKilled    = "killed"    // killed by the kernel: cgroup OOM, seccomp, RLIMIT_CPU
+	ExitDeadline  = "deadline"  // killed at its request's deadline plus the margin
+	ExitCancelled = "cancelled" // killed because its request was cancelled
+	ExitClosed    = "closed"    // the pool closed
+)
+
+var exitReasons = []string{ExitRecycled, ExitCrashed, ExitKilled, ExitDeadline, ExitCancelled, ExitClosed}
+
+const numExitReasons = 6
+
+func exitIndex(r string) int {
+	for i, x := range exitReasons {
+		if x == r {
+			return i
+		}
+	}
+	return 1
+}
+
+// PoolStats are a pool's counters: workers alive now, workers started,
+// starts that failed, requests answered by a worker (a program's own error
+// included) and how many of them found their program in the worker's
+// cache, and exits by reason (the Exit* constants).
+type PoolStats struct {
+	Live, Starts, StartFailures int64
+	Requests, CacheHits         int64
+	Exits                       map[string]int64
+}
+
+// ProgramKey is the cache key of a compiled program: a hash of the
+// executor kind, the entry name, the program text and the bound
+// arguments (.npy blobs).
+func ProgramKey(kind, entry string, src []byte, bound [][]byte) [32]byte {
+	h := sha256.New()
+	var n [8]byte
+	field := func(b []byte) {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	field([]byte("hlogate-program-v1"))
+	field([]byte(kind))
+	field([]byte(entry))
+	field(src)
+	binary.LittleEndian.PutUint64(n[:], uint64(len(bound)))
+	h.Write(n[:])
+	for _, b := range bound {
+		field(b)
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}

@@ -114,7 +114,7 @@ func errnoErr(e syscall.Errno) error {
 	return e
 }
 
-func requireSandbox(t *testing.T) {
+func requireSandbox(t testing.TB) {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("sandbox workers need Linux")
@@ -291,5 +291,35 @@ func TestExecProgramError(t *testing.T) {
 	var d *diag.Error
 	if !errors.As(err, &d) || d.Kind != diag.Rejected || !d.Pos.Known() {
 		t.Fatalf("want a positioned parse error from the worker, got %v", err)
+	}
+}
+
+// TestExecPeakRSS: Exec reports the worker's peak memory (for run
+// --stats), not the parent's: a program holding 64 MiB of tensors shows at
+// least that much.
+func TestExecPeakRSS(t *testing.T) {
+	requireSandbox(t)
+	const big = `module @big {
+  func.func public @main(%x: tensor<f32>) -> tensor<1x1xf32> {
+    %b = stablehlo.broadcast_in_dim %x, dims = [] : (tensor<f32>) -> tensor<4096x4096xf32>
+    %c = stablehlo.add %b, %b : tensor<4096x4096xf32>
+    %s = stablehlo.slice %c [0:1, 0:1] : (tensor<4096x4096xf32>) -> tensor<1x1xf32>
+    return %s : tensor<1x1xf32>
+  }
+}`
+	x, _ := tensor.New(tensor.F32, nil, 1<<20)
+	x.SetFloat64(0, 1)
+	cfg := Config{Warn: func(string) {}}
+	cfg.Executable, _ = os.Executable()
+	outs, _, res, err := Exec(context.Background(), cfg, big, "", []*tensor.Tensor{x}, exec.DefaultLimits(), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outs[0].Float64(0) != 2 {
+		t.Fatalf("got %v", outs[0].Float64(0))
+	}
+	t.Logf("worker peak %d MiB", res.PeakRSS>>20)
+	if res.PeakRSS < 64<<20 || res.PeakRSS > 1<<30 {
+		t.Fatalf("worker peak %d bytes, want 64 MiB to 1 GiB", res.PeakRSS)
 	}
 }

@@ -1,16 +1,24 @@
 package sandbox
 
 import (
+	"container/list"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/exec"
+	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/internal/mlir"
+	"github.com/hlogate/hlogate/internal/refine"
 	"github.com/hlogate/hlogate/internal/verify"
 	"github.com/hlogate/hlogate/tensor"
 )
@@ -20,6 +28,16 @@ import (
 func MaybeRunWorker() {
 	if IsWorker() {
 		os.Exit(workerMain(nil))
+	}
+}
+
+// RunTestWorkerWithProbes is MaybeRunWorker for other packages' tests:
+// the worker runs probe(name) for a request whose Job.Probe is set, after
+// hardening, to try a forbidden action. Product binaries call
+// MaybeRunWorker, whose workers have no probes and ignore Job.Probe.
+func RunTestWorkerWithProbes(probe func(name string)) {
+	if IsWorker() {
+		os.Exit(workerMain(probe))
 	}
 }
 
@@ -33,9 +51,12 @@ func workerArg(key string) string {
 	return ""
 }
 
-// workerMain hardens the process, serves one request and returns the exit
-// status. probe, in test builds only, runs after hardening instead of
-// reading a request.
+// workerMain hardens the process, then serves requests until the request
+// pipe closes, and returns the exit status. A one-shot worker (Run) gets
+// one request and then end of file; a pool worker (pool=1) first writes a
+// hello response (its layers, or why hardening failed) and then serves
+// requests one at a time. probe, in test builds only, runs after hardening
+// for the probe= argument (first request) or a request's Probe field.
 func workerMain(probe func(name string)) int {
 	req := os.NewFile(fdRequest, "request")
 	resp := os.NewFile(fdResponse, "response")
@@ -47,79 +68,246 @@ func workerMain(probe func(name string)) int {
 	if v := workerArg("cpu"); v != "" {
 		fmt.Sscan(v, &cpu)
 	}
+	pool := workerArg("pool") == "1"
 	layers, err := harden(cpu, workerArg("seccomp"), workerArg("pidns") == "1")
 	if err != nil {
 		// Fail closed, and say why on the response pipe.
 		writeResponse(resp, &Response{Err: diag.New(diag.Internal, "sandbox.setup", diag.Pos{}, "worker hardening failed: %v", err), Layers: strings.Join(layers, ",")})
 		return 71
 	}
-	r := serve(req, strings.Join(layers, ","), probe)
-	if err := writeResponse(resp, r); err != nil {
-		return 72
+	ws := &workerState{layers: strings.Join(layers, ","), probe: probe}
+	entries, _ := strconv.Atoi(workerArg("cache"))
+	ws.cache = newProgCache(entries)
+	if pool {
+		if err := writeResponse(resp, &Response{Layers: ws.layers}); err != nil {
+			return 72
+		}
 	}
-	return 0
+	argProbe := workerArg("probe")
+	for first := true; ; first = false {
+		p, err := ReadFrame(req, frameRequest, MaxFrame)
+		if err == io.EOF && !first {
+			return 0 // the parent is done with this worker
+		}
+		if err != nil {
+			writeResponse(resp, &Response{Err: diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "reading request: %v", err), Layers: ws.layers})
+			return 73
+		}
+		// The request arrives only once the worker is in its cgroups.
+		if first && probe != nil && argProbe != "" {
+			probe(argProbe)
+		}
+		r := ws.serve(p)
+		if err := writeResponse(resp, r); err != nil {
+			return 72
+		}
+	}
 }
 
 func writeResponse(f *os.File, r *Response) error {
 	return WriteFrame(f, frameResponse, EncodeResponse(r))
 }
 
-func serve(f *os.File, layers string, probe func(string)) *Response {
-	p, err := ReadFrame(f, frameRequest, MaxFrame)
-	if err != nil {
-		return &Response{Err: diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "reading request: %v", err), Layers: layers}
-	}
-	// The request arrives only once the worker is in its cgroups.
-	if probe != nil {
-		if name := workerArg("probe"); name != "" {
-			probe(name)
-		}
-	}
+// workerState is what a worker keeps between requests.
+type workerState struct {
+	layers string
+	probe  func(string)
+	cache  *progCache
+	soft   int64
+}
+
+func (ws *workerState) serve(p []byte) *Response {
 	rq, err := DecodeRequest(p)
 	if err != nil {
-		return &Response{Err: diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "%v", err), Layers: layers}
+		return &Response{Err: diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "%v", err), Layers: ws.layers}
 	}
 	p = nil
-	outs, st, err := execute(rq)
-	r := &Response{Outputs: outs, Layers: layers,
-		Stats: Stats{PeakMemory: st.PeakMemory, Steps: st.Steps, Work: st.Work, FLOPs: st.FLOPs}}
-	if err != nil {
-		r.Outputs, r.Err = nil, diag.As(err)
+	if ws.probe != nil && rq.Probe != "" {
+		ws.probe(rq.Probe)
 	}
+	if rq.Limits.SoftMemory > 0 && rq.Limits.SoftMemory != ws.soft {
+		debug.SetMemoryLimit(rq.Limits.SoftMemory)
+		ws.soft = rq.Limits.SoftMemory
+	}
+	r := &Response{Layers: ws.layers}
+	pe, hit, err := ws.cache.program(rq)
+	switch {
+	case err != nil:
+		r.Err = diag.As(err)
+	case pe == nil:
+		r.Miss = true
+	default:
+		r.CacheHit = hit
+		outs, st, err := execute(pe, rq, ws.cache.refined)
+		r.Outputs = outs
+		r.Stats = Stats{PeakMemory: st.PeakMemory, Steps: st.Steps, Work: st.Work, FLOPs: st.FLOPs}
+		if err != nil {
+			r.Outputs, r.Err = nil, diag.As(err)
+		}
+	}
+	r.CPUNanos, r.MemBytes = selfUsage()
 	return r
 }
 
-// execute re-parses and re-verifies the (already admitted) program, then
-// runs it. The parent has applied policy and static cost checks.
-func execute(rq *Request) ([][]byte, exec.Stats, error) {
-	if rq.Limits.SoftMemory > 0 {
-		debug.SetMemoryLimit(rq.Limits.SoftMemory)
+// memSamples are read after every request: what the Go runtime has mapped
+// and what it has given back.
+var memSamples = []metrics.Sample{
+	{Name: "/memory/classes/total:bytes"},
+	{Name: "/memory/classes/heap/released:bytes"},
+}
+
+// selfUsage returns this process's CPU time and the memory its runtime
+// holds from the OS; neither needs a system call the filter refuses.
+func selfUsage() (cpuNanos, mem int64) {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_PROCESS_CPUTIME_ID, &ts) == nil {
+		cpuNanos = ts.Nano()
 	}
+	metrics.Read(memSamples)
+	var total, released uint64
+	if memSamples[0].Value.Kind() == metrics.KindUint64 {
+		total = memSamples[0].Value.Uint64()
+	}
+	if memSamples[1].Value.Kind() == metrics.KindUint64 {
+		released = memSamples[1].Value.Uint64()
+	}
+	if total > released && total-released < 1<<62 {
+		mem = int64(total - released)
+	}
+	return max(cpuNanos, 0), mem
+}
+
+// progEntry is a compiled program: parsed, verified, its entry function
+// and its bound arguments decoded.
+type progEntry struct {
+	key   string
+	mod   *ir.Module
+	fn    *ir.Func
+	bound []*tensor.Tensor
+}
+
+// progCache is a worker's bounded LRU of compiled programs, and of their
+// refinements to argument shapes.
+type progCache struct {
+	max     int
+	ll      *list.List
+	items   map[string]*list.Element
+	refined *refine.Cache
+}
+
+func newProgCache(n int) *progCache {
+	if n <= 0 {
+		n = defaultCacheEntries
+	}
+	return &progCache{max: n, ll: list.New(), items: map[string]*list.Element{},
+		refined: refine.NewCache(2*n, 0, refine.Limits{})}
+}
+
+// program returns the compiled program of rq: from the cache (hit), or
+// compiled from rq.Program. It returns nil and no error when rq names a
+// key that is not cached and carries no program (a miss).
+func (c *progCache) program(rq *Request) (*progEntry, bool, error) {
+	key := string(rq.Key)
+	if key != "" {
+		if el, ok := c.items[key]; ok {
+			c.ll.MoveToFront(el)
+			return el.Value.(*progEntry), true, nil
+		}
+		if len(rq.Program) == 0 {
+			return nil, false, nil
+		}
+	}
+	pe, err := compile(rq)
+	rq.Program, rq.Bound = nil, nil
+	if err != nil {
+		return nil, false, err
+	}
+	if key == "" {
+		return pe, false, nil
+	}
+	pe.key = key
+	c.items[key] = c.ll.PushFront(pe)
+	for c.ll.Len() > c.max {
+		back := c.ll.Back()
+		c.ll.Remove(back)
+		old := back.Value.(*progEntry)
+		delete(c.items, old.key)
+		c.refined.Purge(old.mod)
+	}
+	return pe, false, nil
+}
+
+// compile re-parses and re-verifies the (already admitted) program. The
+// parent has applied policy and static cost checks.
+func compile(rq *Request) (*progEntry, error) {
 	src := string(rq.Program)
-	rq.Program = nil
 	m, err := mlir.ParseModule(src, mlir.Limits{MaxSourceBytes: int64(len(src)) + 1})
 	if err != nil {
-		return nil, exec.Stats{}, err
+		return nil, err
 	}
 	if err := verify.Module(m); err != nil {
-		return nil, exec.Stats{}, err
+		return nil, err
 	}
 	fn := m.Entry(rq.Entry)
 	if fn == nil {
-		return nil, exec.Stats{}, diag.New(diag.Usage, "usage.entry", diag.Pos{}, "no entry function %q", rq.Entry)
+		return nil, diag.New(diag.Usage, "usage.entry", diag.Pos{}, "no entry function %q", rq.Entry)
 	}
+	bound, err := decodeBlobs(rq.Bound)
+	if err != nil {
+		return nil, err
+	}
+	return &progEntry{mod: m, fn: fn, bound: bound}, nil
+}
+
+func decodeBlobs(bs [][]byte) ([]*tensor.Tensor, error) {
 	var total int64
-	for _, b := range rq.Inputs {
+	for _, b := range bs {
 		total += int64(len(b))
 	}
-	in := make([]*tensor.Tensor, len(rq.Inputs))
-	for i, b := range rq.Inputs {
+	out := make([]*tensor.Tensor, len(bs))
+	for i, b := range bs {
 		t, err := tensor.DecodeNPY(b, tensor.DecodeLimits{MaxBytes: max(total, 1)})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = t
+		bs[i] = nil
+	}
+	return out, nil
+}
+
+// execute runs a compiled program on the request's arguments: the bound
+// ones, then the inputs; refined first when the parent asked for it.
+func execute(pe *progEntry, rq *Request, refined *refine.Cache) ([][]byte, exec.Stats, error) {
+	in, err := decodeBlobs(rq.Inputs)
+	if err != nil {
+		return nil, exec.Stats{}, err
+	}
+	args := in
+	if len(pe.bound) > 0 {
+		args = make([]*tensor.Tensor, 0, len(pe.bound)+len(in))
+		args = append(append(args, pe.bound...), in...)
+	}
+	mod, fn := pe.mod, pe.fn
+	if rq.Refine {
+		ri := refine.Inputs{Shapes: make([][]int64, len(args))}
+		for i, a := range args {
+			ri.Shapes[i] = a.Shape
+		}
+		for _, dv := range rq.DimValues {
+			if ri.Values == nil {
+				ri.Values = map[int]int64{}
+			}
+			ri.Values[int(dv.Arg)] = dv.Value
+		}
+		rm, err := refined.GetWith(mod, fn, ri)
 		if err != nil {
 			return nil, exec.Stats{}, err
 		}
-		in[i] = t
-		rq.Inputs[i] = nil
+		if fn = rm.Func(fn.Name); fn == nil {
+			return nil, exec.Stats{}, diag.New(diag.Internal, "internal.refine", diag.Pos{}, "the refined program lost its entry function")
+		}
+		mod = rm
 	}
 	ctx := context.Background()
 	if rq.Limits.TimeoutNanos > 0 {
@@ -129,7 +317,7 @@ func execute(rq *Request) ([][]byte, exec.Stats, error) {
 	}
 	lim := exec.Limits{MaxMemory: rq.Limits.MaxMemory, MaxSteps: rq.Limits.MaxSteps,
 		MaxCallDepth: int(rq.Limits.MaxCallDepth), MaxFLOPs: rq.Limits.MaxFLOPs}
-	outs, st, err := exec.Run(ctx, m, fn, in, lim)
+	outs, st, err := exec.Run(ctx, mod, fn, args, lim)
 	if err != nil {
 		return nil, st, err
 	}

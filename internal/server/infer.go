@@ -99,7 +99,7 @@ func (s *Server) Infer(ctx context.Context, t *Tenant, req *InferRequest) (resp 
 	}
 	args := make([]*tensor.Tensor, 0, len(v.bound)+len(inputs))
 	args = append(append(args, v.bound...), inputs...)
-	mod, fn, rep, err := s.costFor(v, args)
+	mod, fn, rep, rin, err := s.costFor(v, args)
 	if err != nil {
 		return nil, programErr(err, v)
 	}
@@ -142,9 +142,14 @@ func (s *Server) Infer(ctx context.Context, t *Tenant, req *InferRequest) (resp 
 		s.hooks.beforeExec(v.model.name)
 	}
 	cstart := time.Now()
-	outs, st, err := exec.Run(ctx, mod, fn, args, lim.execLimits())
+	job := &ExecJob{Program: v.prog, Module: mod, Func: fn, Refine: rin, Args: args, Limits: lim.execLimits(),
+		Timeout: timeout, RequestID: rec.reqID, Tenant: rec.tenant}
+	outs, st, err := s.exec.Execute(ctx, job)
 	release()
 	rec.compute, rec.stats = time.Since(cstart), &st
+	if job.WorkerExit != "" && job.WorkerExit != "recycled" {
+		rec.worker, rec.workerExit = job.Worker, job.WorkerExit
+	}
 	s.anom.observeRun(v, rep, st, s.now())
 	if err != nil {
 		return nil, programErr(err, v)
@@ -402,9 +407,9 @@ func paramInt(p map[string]any, key string) (int64, bool) {
 // report: the version's own for static programs; for shape-polymorphic ones
 // the program refined for the argument shapes (and dimension-argument
 // values), from the bounded caches.
-func (s *Server) costFor(v *version, args []*tensor.Tensor) (*ir.Module, *ir.Func, *cost.Report, error) {
+func (s *Server) costFor(v *version, args []*tensor.Tensor) (*ir.Module, *ir.Func, *cost.Report, *refine.Inputs, error) {
 	if v.static != nil {
-		return v.mod, v.fn, v.static, nil
+		return v.mod, v.fn, v.static, nil, nil
 	}
 	in := refine.Inputs{Shapes: make([][]int64, len(args))}
 	for i, a := range args {
@@ -422,21 +427,21 @@ func (s *Server) costFor(v *version, args []*tensor.Tensor) (*ir.Module, *ir.Fun
 	}
 	rm, err := s.refined.GetWith(v.mod, v.fn, in)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	fn := rm.Func(v.fn.Name)
 	if fn == nil {
-		return nil, nil, nil, errf(diag.Internal, "internal.refine", "the refined program lost its entry function")
+		return nil, nil, nil, nil, errf(diag.Internal, "internal.refine", "the refined program lost its entry function")
 	}
 	if rep := s.costs.get(rm); rep != nil {
-		return rm, fn, rep, nil
+		return rm, fn, rep, &in, nil
 	}
 	rep, err := cost.Analyze(rm, fn)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	s.costs.put(v, rm, rep)
-	return rm, fn, rep, nil
+	return rm, fn, rep, &in, nil
 }
 
 // scalarInt reads a rank-0 integer tensor.
@@ -536,6 +541,10 @@ type record struct {
 	inBytes   int64
 	throttled bool
 	v         *version
+	// worker and workerExit: the sandbox worker that crashed, was killed
+	// or overran the deadline while running this request.
+	worker     int
+	workerExit string
 }
 
 func (r *record) setVersion(v *version) {
@@ -626,6 +635,9 @@ func (s *Server) finish(rec *record, err error) {
 	if st := rec.stats; st != nil {
 		attrs = append(attrs, "compute_seconds", rec.compute.Seconds(), "observed_flops", st.FLOPs,
 			"observed_peak_memory", st.PeakMemory, "observed_steps", st.Steps)
+	}
+	if rec.workerExit != "" {
+		attrs = append(attrs, "sandbox_worker_exit", rec.workerExit, "sandbox_worker_pid", rec.worker)
 	}
 	attrs = append(attrs, "duration_seconds", elapsed.Seconds())
 	s.audit.Info("admission", attrs...)

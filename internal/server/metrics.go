@@ -34,7 +34,7 @@ type metrics struct {
 
 // newMetrics builds the metrics; quarantined and throttled are read when
 // scraped.
-func newMetrics(quarantined, throttled func() float64) *metrics {
+func newMetrics(quarantined, throttled func() float64, workers func() WorkerStats) *metrics {
 	reg := prometheus.NewRegistry()
 	durBuckets := prometheus.ExponentialBuckets(0.0005, 2, 16) // 0.5ms .. 16s
 	m := &metrics{
@@ -76,6 +76,7 @@ func newMetrics(quarantined, throttled func() float64) *metrics {
 			Help: "Program versions quarantined because an observed cost exceeded the static bound."}, quarantined),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "hlogate_throttled_tenants",
 			Help: "Tenants throttled for a cool-down after an anomaly."}, throttled))
+	reg.MustRegister(&workerCollector{stats: workers})
 	info := prometheus.NewGauge(prometheus.GaugeOpts{Name: "hlogate_build_info", Help: "Build information.",
 		ConstLabels: prometheus.Labels{"version": Version}})
 	info.Set(1)
@@ -85,4 +86,37 @@ func newMetrics(quarantined, throttled func() float64) *metrics {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// workerCollector exports the sandbox worker pool's counters, read when
+// scraped: all zero when requests execute in process.
+type workerCollector struct {
+	stats func() WorkerStats
+}
+
+var (
+	workersLiveDesc = prometheus.NewDesc("hlogate_sandbox_workers",
+		"Sandboxed worker processes alive (0 when requests execute in process).", nil, nil)
+	workerStartsDesc = prometheus.NewDesc("hlogate_sandbox_worker_starts_total",
+		"Sandboxed worker processes started.", nil, nil)
+	workerExitsDesc = prometheus.NewDesc("hlogate_sandbox_worker_exits_total",
+		"Sandboxed worker processes that left the pool, by reason: recycled (request count, memory or CPU time), crashed, killed (cgroup OOM, seccomp, RLIMIT_CPU), deadline, cancelled, closed.",
+		[]string{"reason"}, nil)
+	// workerExitReasons are the reason label values, always exported.
+	workerExitReasons = []string{"recycled", "crashed", "killed", "deadline", "cancelled", "closed"}
+)
+
+func (c *workerCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- workersLiveDesc
+	ch <- workerStartsDesc
+	ch <- workerExitsDesc
+}
+
+func (c *workerCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.stats()
+	ch <- prometheus.MustNewConstMetric(workersLiveDesc, prometheus.GaugeValue, float64(st.Live))
+	ch <- prometheus.MustNewConstMetric(workerStartsDesc, prometheus.CounterValue, float64(st.Starts))
+	for _, r := range workerExitReasons {
+		ch <- prometheus.MustNewConstMetric(workerExitsDesc, prometheus.CounterValue, float64(st.Exits[r]), r)
+	}
 }

@@ -103,6 +103,7 @@ type version struct {
 	mod    *ir.Module
 	fn     *ir.Func
 	bound  []*tensor.Tensor
+	prog   *ExecProgram // text, entry and bound weights, for the executor
 	limits Limits
 	// inputs are the request inputs (the arguments after the bound ones);
 	// outputs the results.
@@ -471,6 +472,7 @@ func (s *Server) buildVersion(fsys fs.FS, m *model, n int64, cfg *ModelConfig, l
 		}
 		v.bound = append(v.bound, ts...)
 	}
+	v.prog = &ExecProgram{Source: data, Entry: fn.Name, Bound: v.bound}
 	if len(v.bound) > len(fn.Args) {
 		return nil, modelErr("%d bound tensors, but @%s takes %d arguments", len(v.bound), fn.Name, len(fn.Args))
 	}

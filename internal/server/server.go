@@ -81,6 +81,9 @@ type Config struct {
 	Anomaly AnomalyConfig
 	// Now is the clock (tests use a fake one); nil means time.Now.
 	Now func() time.Time
+	// Executor runs admitted programs; nil runs them in this process.
+	// A SandboxExecutor runs them in sandboxed worker processes.
+	Executor Executor
 }
 
 // Server is the serving core. Its methods are safe for concurrent use.
@@ -98,6 +101,7 @@ type Server struct {
 	audit   *slog.Logger
 	anom    *detector
 	bodies  *bodyBudget
+	exec    Executor
 
 	ready    atomic.Bool
 	draining atomic.Bool
@@ -153,6 +157,10 @@ func New(cfg Config) (*Server, error) {
 		drainCh: make(chan struct{}),
 		bodies:  &bodyBudget{max: 8 * cfg.MaxBodyBytes},
 		idle:    make(chan struct{}),
+		exec:    cfg.Executor,
+	}
+	if s.exec == nil {
+		s.exec = inProcess{}
 	}
 	ts, err := newTenantSet(cfg.Tenants, &s.cfg, s.now())
 	if err != nil {
@@ -162,7 +170,7 @@ func New(cfg Config) (*Server, error) {
 	s.repo = newRepository()
 	s.sched = newScheduler(cfg.MaxConcurrency, cfg.MaxQueue)
 	s.anom = newDetector(cfg.Anomaly, s)
-	s.metrics = newMetrics(s.quarantinedCount, func() float64 { return float64(s.anom.throttledCount(s.now())) })
+	s.metrics = newMetrics(s.quarantinedCount, func() float64 { return float64(s.anom.throttledCount(s.now())) }, s.workerStats)
 	close(s.idle)
 	return s, nil
 }
@@ -351,4 +359,12 @@ func (s *Server) Models(t *Tenant) []string {
 		}
 	}
 	return out
+}
+
+// workerStats reads the executor's worker counters (zeros in process).
+func (s *Server) workerStats() WorkerStats {
+	if ws, ok := s.exec.(workerStatser); ok {
+		return ws.WorkerStats()
+	}
+	return WorkerStats{}
 }

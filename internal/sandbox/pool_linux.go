@@ -1,0 +1,539 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hlogate/hlogate/internal/diag"
+	"github.com/hlogate/hlogate/internal/exec"
+	"github.com/hlogate/hlogate/tensor"
+)
+
+// Pool is a set of long-lived sandboxed workers, each hardened like the
+// one-shot worker of Run (same start and harden code) and serving one
+// request at a time over its pipes. Methods are safe for concurrent use.
+type Pool struct {
+	cfg     PoolConfig
+	exe     string
+	cpu     uint64 // RLIMIT_CPU of each worker, seconds
+	cpuKeep int64  // a worker is recycled once its CPU time passes this (ns)
+	layers  string
+
+	// idle holds the free workers, most recently used last: a request
+	// takes the warmest one (its threads and caches are the likeliest to
+	// be awake and hot). avail counts them, for waiting with a context.
+	idleMu    sync.Mutex
+	idle      []*pworker
+	avail     chan struct{}
+	closed    chan struct{}
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+
+	mu  sync.Mutex
+	all map[*pworker]struct{}
+
+	warnedOnce                  atomic.Bool
+	live, starts, startFailures atomic.Int64
+	requests, cacheHits         atomic.Int64
+	exits                       [numExitReasons]atomic.Int64
+}
+
+// pworker is one pool worker and what the pool knows about it.
+type pworker struct {
+	*worker
+	cg       *cgroup
+	served   int
+	cpuNanos int64
+	mem      int64
+}
+
+// NewPool starts cfg.Workers workers. The first one is the probe: when it
+// cannot start (or cannot harden itself), NewPool returns that error and
+// no pool. Warnings about layers that are unavailable go to cfg.Warn.
+func NewPool(cfg PoolConfig) (*Pool, error) {
+	cfg = cfg.withDefaults()
+	exe := cfg.Executable
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, diag.New(diag.Internal, "sandbox.start", diag.Pos{}, "finding the executable: %v", err)
+		}
+	}
+	perRequest := int64(math.Ceil(cfg.MaxTimeout.Seconds()*float64(runtime.NumCPU()))) + 5
+	cpu := max(cfg.CPUSeconds, 2*perRequest)
+	p := &Pool{cfg: cfg, exe: exe, cpu: uint64(cpu), cpuKeep: (cpu - perRequest) * int64(time.Second),
+		avail: make(chan struct{}, cfg.Workers), closed: make(chan struct{}), all: map[*pworker]struct{}{}}
+	sweepStale()
+	first, err := p.spawn()
+	if err != nil {
+		return nil, err
+	}
+	p.layers = first.summary
+	p.push(first.w)
+	var wg sync.WaitGroup
+	errs := make([]error, cfg.Workers)
+	for i := 1; i < cfg.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := p.spawn()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			p.push(st.w)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// Layers summarises the sandbox layers of the pool's first worker.
+func (p *Pool) Layers() string { return p.layers }
+
+// Size is the number of workers the pool keeps.
+func (p *Pool) Size() int { return p.cfg.Workers }
+
+type spawned struct {
+	w       *pworker
+	summary string
+}
+
+// spawn starts one worker and waits for its hello: hardened, or why not.
+func (p *Pool) spawn() (spawned, error) {
+	cfg := p.cfg.Config
+	// One request at a time on a single-threaded executor: one P keeps
+	// the worker's scheduler and garbage collector off the other CPUs,
+	// which the server's other workers use.
+	cfg.env = []string{"GOMAXPROCS=1"}
+	res := &Result{}
+	cg, notes := newCgroup(cfg.MemoryBytes, cfg.Pids)
+	res.Cgroups = cg.applied
+	res.Notes = notes
+	args := append(workerArgs(&cfg, p.exe, p.cpu), "pool=1", "cache="+strconv.Itoa(p.cfg.CacheEntries))
+	w, err := start(&cfg, p.exe, args, cg, res)
+	if err != nil {
+		cg.remove()
+		p.startFailures.Add(1)
+		return spawned{}, err
+	}
+	if p.warnedOnce.CompareAndSwap(false, true) {
+		// Every worker gets the same layers: say what is missing once.
+		for _, n := range res.Notes {
+			cfg.warn(n)
+		}
+	}
+	pw := &pworker{worker: w, cg: cg}
+	// The parent's pipe ends stay on the netpoller: a request's deadline
+	// is a read deadline, and a blocked read costs no thread. (Blocking
+	// reads measured no faster on the project machine.)
+	_ = w.respR.SetReadDeadline(time.Now().Add(p.cfg.StartTimeout))
+	hello, err := ReadFrame(w.respR, frameResponse, MaxFrame)
+	var r *Response
+	if err == nil {
+		r, err = DecodeResponse(hello)
+	}
+	if err == nil && r.Err != nil {
+		err = r.Err
+	}
+	if err != nil {
+		pw.kill()
+		<-w.exited
+		w.reqW.Close()
+		w.respR.Close()
+		cg.remove()
+		p.startFailures.Add(1)
+		if d, ok := err.(*diag.Error); ok {
+			return spawned{}, d
+		}
+		return spawned{}, diag.New(diag.Internal, "sandbox.start", diag.Pos{}, "the worker did not start: %v%s", err, firstLine(w.stderr.String()))
+	}
+	res.Response = *r
+	p.mu.Lock()
+	select {
+	case <-p.closed:
+		p.mu.Unlock()
+		p.discard(pw)
+		return spawned{}, errPoolClosed()
+	default:
+	}
+	p.all[pw] = struct{}{}
+	p.mu.Unlock()
+	p.live.Add(1)
+	p.starts.Add(1)
+	return spawned{w: pw, summary: res.LayerSummary()}, nil
+}
+
+// discard kills and reaps a worker that never joined the pool.
+func (p *Pool) discard(pw *pworker) {
+	pw.kill()
+	<-pw.exited
+	pw.reqW.Close()
+	pw.respR.Close()
+	pw.cg.remove()
+}
+
+func errPoolClosed() error {
+	return diag.New(diag.Internal, "sandbox.closed", diag.Pos{}, "the sandbox worker pool is closed")
+}
+
+// Job is one execution for a pool worker.
+type Job struct {
+	// Key names the compiled program in the workers' caches (ProgramKey of
+	// Program, Entry and Bound); the zero key disables caching.
+	Key [keyLen]byte
+	// Program is the program text, sent to a worker that does not hold
+	// Key; Bound are its leading arguments (.npy blobs), cached with it.
+	Program []byte
+	Bound   [][]byte
+	Entry   string
+	// Inputs are the arguments after the bound ones.
+	Inputs []*tensor.Tensor
+	// Refine specialises a shape-polymorphic program to the arguments'
+	// shapes and DimValues (argument index → value) first.
+	Refine    bool
+	DimValues map[int]int64
+	Limits    exec.Limits
+	// Timeout is the run's deadline; the worker is killed at Timeout (or
+	// ctx's deadline, whichever is first) plus the pool's margin.
+	Timeout time.Duration
+
+	// Probe is test-only: a worker started by RunTestWorkerWithProbes
+	// runs the named forbidden action; product workers ignore it.
+	Probe string
+}
+
+// JobInfo says how a job ran.
+type JobInfo struct {
+	// Worker is the worker's process id (in the parent's PID namespace).
+	Worker int
+	// CacheHit: the worker had the program compiled already.
+	CacheHit bool
+	// Exit is why the worker left the pool after this job ("" when it
+	// stayed): ExitRecycled, ExitCrashed, ExitKilled, ExitDeadline or
+	// ExitCancelled.
+	Exit string
+}
+
+// Exec runs job on a free worker, waiting for one within ctx. A worker that
+// crashes, is killed by the kernel (cgroup OOM, seccomp, RLIMIT_CPU) or
+// overruns the deadline fails only this job — with sandbox.worker_crashed
+// (Runtime), sandbox.worker_killed (Limit) or limit.deadline (Limit) — and
+// is replaced. A program's own error is returned as it is. Errors are
+// *diag.Error.
+func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats, *JobInfo, error) {
+	info := &JobInfo{}
+	rq := &Request{Entry: job.Entry, Refine: job.Refine, Probe: job.Probe, Limits: Limits{
+		MaxMemory: job.Limits.MaxMemory, MaxSteps: job.Limits.MaxSteps, MaxCallDepth: int64(job.Limits.MaxCallDepth),
+		MaxFLOPs: job.Limits.MaxFLOPs, SoftMemory: p.cfg.MemoryBytes - p.cfg.MemoryBytes/8}}
+	if job.Key != ([keyLen]byte{}) {
+		rq.Key = job.Key[:]
+	} else {
+		rq.Program, rq.Bound = job.Program, job.Bound
+	}
+	for i, v := range job.DimValues {
+		rq.DimValues = append(rq.DimValues, DimValue{Arg: int64(i), Value: v})
+	}
+	rq.Inputs = make([][]byte, len(job.Inputs))
+	for i, t := range job.Inputs {
+		b, err := tensor.EncodeNPY(t)
+		if err != nil {
+			return nil, exec.Stats{}, info, err
+		}
+		rq.Inputs[i] = b
+	}
+	timeout := job.Timeout
+	if timeout <= 0 {
+		timeout = p.cfg.MaxTimeout
+	}
+
+	var pw *pworker
+	for pw == nil {
+		select {
+		case <-p.avail:
+			pw = p.pop()
+		case <-p.closed:
+			return nil, exec.Stats{}, info, errPoolClosed()
+		case <-ctx.Done():
+			return nil, exec.Stats{}, info, ctxErr(ctx)
+		}
+		select {
+		case <-pw.exited:
+			// It died while idle (killed from outside, say): not this
+			// request's doing. Replace it and take another.
+			reason := ExitCrashed
+			if diag.KindOf(classify(pw.ws, pw.cg, p.cfg.MemoryBytes, pw.stderr.String(), nil)) == diag.Limit {
+				reason = ExitKilled
+			}
+			p.retire(pw, reason)
+			pw = nil
+		default:
+		}
+	}
+	info.Worker = pw.pid
+	// The deadline runs from dispatch, as it does in process.
+	left := timeout
+	if dl, ok := ctx.Deadline(); ok {
+		left = min(left, time.Until(dl))
+	}
+	if left <= 0 {
+		p.release(pw)
+		return nil, exec.Stats{}, info, ctxErr(ctx)
+	}
+	rq.Limits.TimeoutNanos = int64(left)
+	hard := time.Now().Add(left + p.margin(left))
+
+	r, reason, err := p.roundTrip(ctx, pw, rq, hard)
+	if err == nil && r.Miss && len(rq.Key) != 0 {
+		rq.Program, rq.Bound = job.Program, job.Bound
+		r, reason, err = p.roundTrip(ctx, pw, rq, hard)
+	}
+	if err == nil && r.Miss {
+		err = diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "the worker asked for a program it was sent")
+		p.retire(pw, ExitCrashed)
+		info.Exit = ExitCrashed
+		return nil, exec.Stats{}, info, err
+	}
+	if err != nil {
+		info.Exit = reason
+		return nil, exec.Stats{}, info, err
+	}
+	info.CacheHit = r.CacheHit
+	p.requests.Add(1)
+	if r.CacheHit {
+		p.cacheHits.Add(1)
+	}
+	pw.served++
+	pw.cpuNanos, pw.mem = r.CPUNanos, r.MemBytes
+	st := exec.Stats{PeakMemory: r.Stats.PeakMemory, Steps: r.Stats.Steps, Work: r.Stats.Work, FLOPs: r.Stats.FLOPs}
+	if pw.served >= p.cfg.MaxRequests || pw.mem > p.cfg.RecycleMemory || pw.cpuNanos > p.cpuKeep {
+		info.Exit = ExitRecycled
+		p.retire(pw, ExitRecycled)
+	} else {
+		p.release(pw)
+	}
+	if r.Err != nil {
+		return nil, st, info, r.Err
+	}
+	outs := make([]*tensor.Tensor, len(r.Outputs))
+	for i, b := range r.Outputs {
+		t, err := tensor.DecodeNPY(b, tensor.DecodeLimits{MaxBytes: max(int64(len(b)), 1)})
+		if err != nil {
+			return nil, st, info, diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "worker output %d: %v", i, err)
+		}
+		outs[i] = t
+	}
+	return outs, st, info, nil
+}
+
+// margin is how long past its deadline a worker may take before it is
+// killed: the executor checks its deadline often, so this only matters for
+// a worker that is stuck.
+func (p *Pool) margin(timeout time.Duration) time.Duration {
+	if p.cfg.Margin > 0 {
+		return p.cfg.Margin
+	}
+	return time.Second + timeout/10
+}
+
+func ctxErr(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return diag.New(diag.Limit, "limit.cancelled", diag.Pos{}, "execution was cancelled")
+	}
+	return diag.New(diag.Limit, "limit.deadline", diag.Pos{}, "the deadline passed while waiting for a sandbox worker").
+		WithHint("raise --timeout or shrink the work")
+}
+
+// roundTrip sends one request and reads its response under the hard
+// deadline. A failure of the worker retires it and returns why (an Exit*
+// reason) with the error; the worker is then no longer the caller's.
+func (p *Pool) roundTrip(ctx context.Context, pw *pworker, rq *Request, hard time.Time) (*Response, string, error) {
+	frame, err := requestFrame(rq)
+	if err != nil {
+		p.release(pw)
+		return nil, "", diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "%v", err)
+	}
+	_ = pw.reqW.SetWriteDeadline(hard)
+	_ = pw.respR.SetReadDeadline(hard)
+	var cancelled atomic.Bool
+	fdone := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(fdone)
+		// A deadline is the worker's to report (limit.deadline, like in
+		// process); only a cancellation cuts the request short.
+		if errors.Is(ctx.Err(), context.Canceled) {
+			cancelled.Store(true)
+			_ = pw.reqW.SetWriteDeadline(time.Unix(1, 0))
+			_ = pw.respR.SetReadDeadline(time.Unix(1, 0))
+		}
+	})
+	_, err = pw.reqW.Write(frame)
+	var payload []byte
+	if err == nil {
+		payload, err = ReadFrame(pw.respR, frameResponse, p.cfg.MaxResponse)
+	}
+	if !stop() {
+		<-fdone
+	}
+	var r *Response
+	if err == nil {
+		if r, err = DecodeResponse(payload); err == nil {
+			return r, "", nil
+		}
+	}
+	// The worker is dead, stuck, cut short or talking nonsense: it goes.
+	pw.kill()
+	switch {
+	case cancelled.Load():
+		p.retire(pw, ExitCancelled)
+		return nil, ExitCancelled, diag.New(diag.Limit, "limit.cancelled", diag.Pos{}, "execution was cancelled; its worker was killed")
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		p.retire(pw, ExitDeadline)
+		timeout := time.Duration(rq.Limits.TimeoutNanos)
+		return nil, ExitDeadline, diag.New(diag.Limit, "limit.deadline", diag.Pos{},
+			"the program ran past its deadline; its worker was killed %v after the %v timeout", p.margin(timeout), timeout).
+			WithHint("raise --timeout or shrink the work")
+	}
+	select {
+	case <-pw.exited:
+	case <-time.After(5 * time.Second):
+	}
+	d := classify(pw.ws, pw.cg, p.cfg.MemoryBytes, pw.stderr.String(), err).(*diag.Error)
+	reason := ExitCrashed
+	if d.Kind == diag.Limit {
+		reason = ExitKilled
+	}
+	p.retire(pw, reason)
+	return nil, reason, d
+}
+
+// push makes a worker free; pop takes the most recently freed one (the
+// caller holds a token from avail).
+func (p *Pool) push(pw *pworker) {
+	p.idleMu.Lock()
+	p.idle = append(p.idle, pw)
+	p.idleMu.Unlock()
+	p.avail <- struct{}{}
+}
+
+func (p *Pool) pop() *pworker {
+	p.idleMu.Lock()
+	defer p.idleMu.Unlock()
+	pw := p.idle[len(p.idle)-1]
+	p.idle[len(p.idle)-1] = nil
+	p.idle = p.idle[:len(p.idle)-1]
+	return pw
+}
+
+// release returns a healthy worker to the pool.
+func (p *Pool) release(pw *pworker) {
+	select {
+	case <-p.closed:
+		p.retire(pw, ExitClosed)
+	default:
+		p.push(pw)
+	}
+}
+
+// retire takes a worker out of the pool for reason: it is told to exit
+// (recycled) or killed, reaped and its cgroup removed, in the background,
+// and a replacement is started unless the pool is closing.
+func (p *Pool) retire(pw *pworker, reason string) {
+	p.mu.Lock()
+	_, ok := p.all[pw]
+	delete(p.all, pw)
+	p.mu.Unlock()
+	if !ok {
+		return // Close got there first
+	}
+	p.exits[exitIndex(reason)].Add(1)
+	p.live.Add(-1)
+	if reason != ExitRecycled {
+		pw.kill()
+	}
+	// The end of its request pipe tells a healthy worker to exit.
+	pw.reqW.Close()
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		select {
+		case <-pw.exited:
+		case <-time.After(2 * time.Second):
+			pw.kill()
+			<-pw.exited
+		}
+		pw.kill() // anything it left in its process group
+		pw.respR.Close()
+		pw.cg.remove()
+		if reason != ExitClosed {
+			p.replace()
+		}
+	}()
+}
+
+// replace starts a worker to take a retired one's place, retrying with
+// backoff while starts fail, until the pool closes.
+func (p *Pool) replace() {
+	backoff := 50 * time.Millisecond
+	for {
+		select {
+		case <-p.closed:
+			return
+		default:
+		}
+		st, err := p.spawn()
+		if err == nil {
+			p.release(st.w)
+			return
+		}
+		p.cfg.warn("starting a replacement worker: " + err.Error())
+		select {
+		case <-p.closed:
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// Close kills every worker and waits until they are reaped. Jobs running
+// fail; jobs waiting for a worker fail with sandbox.closed.
+func (p *Pool) Close() {
+	p.closeOnce.Do(func() {
+		p.mu.Lock()
+		close(p.closed)
+		ws := make([]*pworker, 0, len(p.all))
+		for pw := range p.all {
+			ws = append(ws, pw)
+		}
+		p.mu.Unlock()
+		for _, pw := range ws {
+			pw.kill()
+		}
+		for _, pw := range ws {
+			p.retire(pw, ExitClosed)
+		}
+		p.wg.Wait()
+	})
+}
+
+// Stats are the pool's counters.
+func (p *Pool) Stats() PoolStats {
+	st := PoolStats{Live: p.live.Load(), Starts: p.starts.Load(), StartFailures: p.startFailures.Load(),
+		Requests: p.requests.Load(), CacheHits: p.cacheHits.Load(), Exits: map[string]int64{}}
+	for i, r := range exitReasons {
+		st.Exits[r] = p.exits[i].Load()
+	}
+	return st
+}

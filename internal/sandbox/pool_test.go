@@ -1,0 +1,366 @@
+//go:build linux
+
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hlogate/hlogate/internal/diag"
+	"github.com/hlogate/hlogate/internal/exec"
+	"github.com/hlogate/hlogate/internal/mlir"
+	"github.com/hlogate/hlogate/tensor"
+)
+
+func testPool(t testing.TB, cfg PoolConfig) *Pool {
+	t.Helper()
+	requireSandbox(t)
+	exe, _ := os.Executable()
+	cfg.Executable = exe
+	cfg.Warn = func(string) {}
+	if cfg.MemoryBytes == 0 {
+		cfg.MemoryBytes = 256 << 20
+	}
+	if cfg.Pids == 0 {
+		cfg.Pids = 32
+	}
+	if cfg.Margin == 0 {
+		cfg.Margin = 300 * time.Millisecond
+	}
+	p, err := NewPool(cfg)
+	if err != nil {
+		t.Skipf("the sandbox cannot start here: %v", err)
+	}
+	t.Cleanup(p.Close)
+	t.Logf("pool of %d: %s", p.Size(), p.Layers())
+	return p
+}
+
+func affineInput() *tensor.Tensor {
+	x, _ := tensor.New(tensor.F32, []int64{2, 3}, 1<<20)
+	for i, v := range []float32{1, 2, 3, -1, 0.5, 4} {
+		x.SetFloat64(int64(i), float64(v))
+	}
+	return x
+}
+
+var affineWant = []float32{1*1 + 2*0.5 + 3*-2 + 0.5, 1*-1 + 2*2 + 3*0.25 - 0.5, -1*1 + 0.5*0.5 + 4*-2 + 0.5, -1*-1 + 0.5*2 + 4*0.25 - 0.5}
+
+func affineJob() *Job {
+	return &Job{Key: ProgramKey("reference", "", []byte(affine), nil), Program: []byte(affine),
+		Inputs: []*tensor.Tensor{affineInput()}, Limits: exec.DefaultLimits(), Timeout: 5 * time.Second}
+}
+
+// checkAffine runs the affine program and checks its answer.
+func checkAffine(t *testing.T, p *Pool) *JobInfo {
+	t.Helper()
+	outs, _, info, err := p.Exec(context.Background(), affineJob())
+	if err != nil {
+		t.Fatalf("affine: %v", err)
+	}
+	got := f32s(outs[0])
+	for i := range affineWant {
+		if got[i] != affineWant[i] {
+			t.Fatalf("affine: got %v, want %v", got, affineWant)
+		}
+	}
+	return info
+}
+
+func TestPoolRoundTripAndCache(t *testing.T) {
+	p := testPool(t, PoolConfig{Workers: 1})
+	for i := 0; i < 5; i++ {
+		info := checkAffine(t, p)
+		if info.CacheHit != (i > 0) {
+			t.Fatalf("request %d: cache hit %v", i, info.CacheHit)
+		}
+		if info.Exit != "" {
+			t.Fatalf("request %d: worker left: %s", i, info.Exit)
+		}
+	}
+	// A program's own error comes back as it is, and the worker stays.
+	job := affineJob()
+	job.Inputs[0], _ = tensor.New(tensor.F32, []int64{3, 3}, 1<<20)
+	_, _, info, err := p.Exec(context.Background(), job)
+	if d := diag.As(err); err == nil || d.Kind == diag.Internal || strings.HasPrefix(d.Rule, "sandbox.") || info.Exit != "" {
+		t.Fatalf("want the program's own input error, got %v (exit %q)", err, info.Exit)
+	}
+	// A different program under a different key: compiled, then cached.
+	prog := strings.Replace(affine, "0.5, -0.5", "1.5, -0.5", 1)
+	job = affineJob()
+	job.Program, job.Key = []byte(prog), ProgramKey("reference", "", []byte(prog), nil)
+	for i := 0; i < 2; i++ {
+		outs, _, info, err := p.Exec(context.Background(), job)
+		if err != nil || info.CacheHit != (i > 0) || f32s(outs[0])[0] != affineWant[0]+1 {
+			t.Fatalf("second program, run %d: %v, hit %v", i, err, info.CacheHit)
+		}
+	}
+	if st := p.Stats(); st.Starts != 1 || st.Live != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// waitLive waits until the pool has n workers alive again.
+func waitLive(t *testing.T, p *Pool, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for p.Stats().Live != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("pool has %d workers, want %d", p.Stats().Live, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestPoolRecycle(t *testing.T) {
+	p := testPool(t, PoolConfig{Workers: 1, MaxRequests: 3})
+	pids := map[int]int{}
+	for i := 0; i < 7; i++ {
+		info := checkAffine(t, p)
+		pids[info.Worker]++
+		if want := i%3 == 2; (info.Exit == ExitRecycled) != want {
+			t.Fatalf("request %d: exit %q", i, info.Exit)
+		}
+	}
+	waitLive(t, p, 1)
+	st := p.Stats()
+	if len(pids) != 3 || st.Exits[ExitRecycled] != 2 || st.Starts != 3 {
+		t.Fatalf("workers %v, stats %+v", pids, st)
+	}
+	// Recycling by memory: any growth is too much.
+	p2 := testPool(t, PoolConfig{Workers: 1, RecycleMemory: 1})
+	if info := checkAffine(t, p2); info.Exit != ExitRecycled {
+		t.Fatalf("not recycled by memory: %+v", info)
+	}
+}
+
+// TestPoolFailuresIsolated runs a forbidden action in one worker while
+// other requests run on the same pool: only the probe's request fails,
+// with the one-shot worker's error kinds, and the pool heals.
+func TestPoolFailuresIsolated(t *testing.T) {
+	cases := []struct {
+		probe, rule, exit string
+		kind              diag.Kind
+		msg               string
+	}{
+		{"crash", "sandbox.worker_crashed", ExitCrashed, diag.Runtime, ""},
+		{"open", "sandbox.worker_killed", ExitKilled, diag.Limit, "seccomp"},
+		{"socket", "sandbox.worker_killed", ExitKilled, diag.Limit, "seccomp"},
+		{"alloc", "sandbox.worker_killed", ExitKilled, diag.Limit, "memory limit"},
+		{"hang", "limit.deadline", ExitDeadline, diag.Limit, "killed"},
+	}
+	p := testPool(t, PoolConfig{Workers: 2})
+	for _, c := range cases {
+		t.Run(c.probe, func(t *testing.T) {
+			before := p.Stats()
+			var wg sync.WaitGroup
+			errs := make(chan error, 8)
+			for i := 0; i < 6; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					outs, _, _, err := p.Exec(context.Background(), affineJob())
+					if err == nil && f32s(outs[0])[0] != affineWant[0] {
+						err = diag.New(diag.Internal, "test.wrong", diag.Pos{}, "wrong answer %v", f32s(outs[0]))
+					}
+					errs <- err
+				}()
+			}
+			job := affineJob()
+			job.Probe = c.probe
+			job.Timeout = 10 * time.Second // the OOM kill may take a while under load
+			if c.probe == "hang" {
+				job.Timeout = 400 * time.Millisecond
+			}
+			_, _, info, err := p.Exec(context.Background(), job)
+			wg.Wait()
+			close(errs)
+			for e := range errs {
+				if e != nil {
+					t.Errorf("a concurrent request failed: %v", e)
+				}
+			}
+			if diag.RuleOf(err) != c.rule || diag.KindOf(err) != c.kind || !strings.Contains(err.Error(), c.msg) {
+				if c.probe == "alloc" && diag.RuleOf(err) == "sandbox.worker_killed" && !strings.Contains(strings.Join(p.cgroupsOf(), ","), "memory") {
+					t.Skip("no memory cgroup")
+				}
+				t.Fatalf("want %s (%v) mentioning %q, got %v", c.rule, c.kind, c.msg, err)
+			}
+			if info.Exit != c.exit {
+				t.Fatalf("exit reason %q, want %q", info.Exit, c.exit)
+			}
+			// Subsequent requests succeed, on a healed pool.
+			for i := 0; i < 4; i++ {
+				checkAffine(t, p)
+			}
+			waitLive(t, p, 2)
+			after := p.Stats()
+			if after.Exits[c.exit] != before.Exits[c.exit]+1 || after.Starts != before.Starts+1 {
+				t.Fatalf("stats before %+v, after %+v", before, after)
+			}
+		})
+	}
+}
+
+// cgroupsOf lists the cgroup layers of the pool's workers (test helper).
+func (p *Pool) cgroupsOf() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for pw := range p.all {
+		return pw.cg.applied
+	}
+	return nil
+}
+
+func TestPoolCancelAndClose(t *testing.T) {
+	p := testPool(t, PoolConfig{Workers: 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	job := affineJob()
+	job.Probe = "hang"
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, _, info, err := p.Exec(ctx, job)
+	if diag.RuleOf(err) != "limit.cancelled" || info.Exit != ExitCancelled || time.Since(start) > 3*time.Second {
+		t.Fatalf("cancel: %v, exit %q after %v", err, info.Exit, time.Since(start))
+	}
+	checkAffine(t, p)
+
+	// A request waiting for a busy worker gives up at its deadline.
+	hold := affineJob()
+	hold.Probe = "hang"
+	hold.Timeout = time.Second
+	done := make(chan error, 1)
+	go func() { _, _, _, err := p.Exec(context.Background(), hold); done <- err }()
+	time.Sleep(50 * time.Millisecond)
+	wctx, wcancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer wcancel()
+	if _, _, _, err := p.Exec(wctx, affineJob()); diag.RuleOf(err) != "limit.deadline" {
+		t.Fatalf("waiting past the deadline: %v", err)
+	}
+	// Close kills the busy worker and removes its cgroup.
+	dirs := p.cgroupsDirs()
+	p.Close()
+	if err := <-done; err == nil {
+		t.Fatal("the running request survived Close")
+	}
+	if _, _, _, err := p.Exec(context.Background(), affineJob()); diag.RuleOf(err) != "sandbox.closed" {
+		t.Fatalf("after Close: %v", err)
+	}
+	if st := p.Stats(); st.Live != 0 {
+		t.Fatalf("after Close: %+v", st)
+	}
+	for _, d := range dirs {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("cgroup %s left behind (%v)", d, err)
+		}
+	}
+}
+
+func (p *Pool) cgroupsDirs() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for pw := range p.all {
+		for _, d := range []string{pw.cg.memDir, pw.cg.pidsDir, pw.cg.v2Dir} {
+			if d != "" {
+				out = append(out, filepath.Clean(d))
+			}
+		}
+	}
+	return out
+}
+
+// BenchmarkPoolExecTiny is one pool round trip for the tiny affine program
+// (cached in the worker), against exec.Run of the parsed program in this
+// process.
+func BenchmarkPoolExecTiny(b *testing.B) {
+	b.Run("inprocess", func(b *testing.B) {
+		m, err := mlir.ParseModule(affine, mlir.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fn := m.Entry("")
+		in := []*tensor.Tensor{affineInput()}
+		for i := 0; i < b.N; i++ {
+			if _, _, err := exec.Run(context.Background(), m, fn, in, exec.DefaultLimits()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("pool", func(b *testing.B) {
+		p := testPool(b, PoolConfig{MaxRequests: 1 << 30}) // GOMAXPROCS workers
+		job := affineJob()
+		for i := 0; i < b.N; i++ {
+			if _, _, _, err := p.Exec(context.Background(), job); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// Without a key the program is sent, parsed and verified every time.
+	b.Run("pool_uncached", func(b *testing.B) {
+		p := testPool(b, PoolConfig{MaxRequests: 1 << 30})
+		job := affineJob()
+		job.Key = [keyLen]byte{}
+		for i := 0; i < b.N; i++ {
+			if _, _, _, err := p.Exec(context.Background(), job); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// A worker that dies while idle is replaced without failing the next
+// request.
+func TestPoolIdleWorkerDied(t *testing.T) {
+	p := testPool(t, PoolConfig{Workers: 1})
+	info := checkAffine(t, p)
+	p.mu.Lock()
+	for pw := range p.all {
+		pw.kill()
+		<-pw.exited
+	}
+	p.mu.Unlock()
+	if next := checkAffine(t, p); next.Worker == info.Worker {
+		t.Fatalf("served by the dead worker %d", next.Worker)
+	}
+	if st := p.Stats(); st.Exits[ExitKilled] != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// Groups left by a server that was killed are removed when a pool starts.
+func TestPoolSweepsStaleCgroups(t *testing.T) {
+	requireSandbox(t)
+	dead := 4194000
+	for syscall.Kill(dead, 0) != syscall.ESRCH {
+		dead++
+	}
+	cg, _ := newCgroup(64<<20, 8)
+	var stale []string
+	for _, d := range []string{cg.memDir, cg.pidsDir, cg.v2Dir} {
+		if d != "" {
+			s := filepath.Join(filepath.Dir(d), fmt.Sprintf("hlogate-%d-1", dead))
+			if err := os.Mkdir(s, 0o700); err == nil {
+				stale = append(stale, s)
+			}
+		}
+	}
+	cg.remove()
+	if len(stale) == 0 {
+		t.Skip("no cgroups here")
+	}
+	testPool(t, PoolConfig{Workers: 1})
+	for _, s := range stale {
+		if _, err := os.Stat(s); !os.IsNotExist(err) {
+			os.Remove(s)
+			t.Errorf("stale group %s survived (%v)", s, err)
+		}
+	}
+}

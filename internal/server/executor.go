@@ -1,0 +1,167 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hlogate/hlogate/internal/diag"
+	"github.com/hlogate/hlogate/internal/exec"
+	"github.com/hlogate/hlogate/internal/ir"
+	"github.com/hlogate/hlogate/internal/refine"
+	"github.com/hlogate/hlogate/internal/sandbox"
+	"github.com/hlogate/hlogate/tensor"
+)
+
+// Executor runs admitted programs: the last step of Infer, after
+// admission, quotas and queueing, within the request's deadline. The
+// default runs them in this process; SandboxExecutor runs them in a pool of
+// sandboxed worker processes. Both must give the same outputs and errors.
+type Executor interface {
+	Execute(ctx context.Context, job *ExecJob) ([]*tensor.Tensor, exec.Stats, error)
+}
+
+// WorkerStats are the counters of an Executor that runs workers.
+type WorkerStats struct {
+	Live, Starts int64
+	// Exits by reason: recycled, crashed, killed, deadline, cancelled,
+	// closed.
+	Exits map[string]int64
+}
+
+// workerStatser is implemented by Executors with workers.
+type workerStatser interface {
+	WorkerStats() WorkerStats
+}
+
+// ExecJob is one execution.
+type ExecJob struct {
+	// Program is the admitted program of the model version.
+	Program *ExecProgram
+	// Module and Func are what to run: the program's own, or its
+	// refinement to these arguments (then Refine holds the refinement's
+	// inputs).
+	Module *ir.Module
+	Func   *ir.Func
+	Refine *refine.Inputs
+	// Args are the bound weights (the first len(Program.Bound)), then the
+	// request's inputs.
+	Args    []*tensor.Tensor
+	Limits  exec.Limits
+	Timeout time.Duration
+	// RequestID and Tenant identify the request (for logs).
+	RequestID, Tenant string
+
+	// Set by the executor: the worker that ran the job, and why it left
+	// its pool afterwards ("" when it stayed; see sandbox.Exit*).
+	Worker     int
+	WorkerExit string
+	CacheHit   bool
+}
+
+// ExecProgram is a version's program as an Executor may need it: its
+// text, entry function and bound weights.
+type ExecProgram struct {
+	Source []byte
+	Entry  string
+	Bound  []*tensor.Tensor
+
+	once sync.Once
+	key  [32]byte
+	npy  [][]byte
+	err  error
+}
+
+// inProcess runs programs in this process with the reference executor.
+type inProcess struct{}
+
+func (inProcess) Execute(ctx context.Context, job *ExecJob) ([]*tensor.Tensor, exec.Stats, error) {
+	return exec.Run(ctx, job.Module, job.Func, job.Args, job.Limits)
+}
+
+// SandboxExecutor runs programs in a pool of sandboxed worker processes
+// (package sandbox). A worker keeps compiled programs by key, so a
+// version's text and weights cross the pipe only on a worker's first
+// request for it; shape-polymorphic programs are refined in the worker,
+// from the same inputs the server refined with.
+type SandboxExecutor struct {
+	Pool *sandbox.Pool
+
+	probe func(*ExecJob) string // tests: a forbidden action for the worker
+}
+
+// engineKind names the executor in program cache keys.
+const engineKind = "reference"
+
+func (p *ExecProgram) prepare() ([32]byte, [][]byte, error) {
+	p.once.Do(func() {
+		p.npy = make([][]byte, len(p.Bound))
+		for i, t := range p.Bound {
+			if p.npy[i], p.err = tensor.EncodeNPY(t); p.err != nil {
+				return
+			}
+		}
+		p.key = sandbox.ProgramKey(engineKind, p.Entry, p.Source, p.npy)
+	})
+	return p.key, p.npy, p.err
+}
+
+// Execute runs job in a pool worker.
+func (x *SandboxExecutor) Execute(ctx context.Context, job *ExecJob) ([]*tensor.Tensor, exec.Stats, error) {
+	if job.Program == nil || len(job.Args) < len(job.Program.Bound) {
+		return nil, exec.Stats{}, errf(diag.Internal, "sandbox.job", "the job carries no program text for the worker")
+	}
+	key, bound, err := job.Program.prepare()
+	if err != nil {
+		return nil, exec.Stats{}, err
+	}
+	sj := &sandbox.Job{Key: key, Program: job.Program.Source, Bound: bound, Entry: job.Program.Entry,
+		Inputs: job.Args[len(job.Program.Bound):], Limits: job.Limits, Timeout: job.Timeout}
+	if job.Refine != nil {
+		sj.Refine, sj.DimValues = true, job.Refine.Values
+	}
+	if x.probe != nil {
+		sj.Probe = x.probe(job)
+	}
+	outs, st, info, err := x.Pool.Exec(ctx, sj)
+	if info != nil {
+		job.Worker, job.WorkerExit, job.CacheHit = info.Worker, info.Exit, info.CacheHit
+	}
+	if err != nil {
+		return nil, st, err
+	}
+	// The worker is not trusted to answer in the program's signature.
+	if err := checkOutputs(job.Func, outs); err != nil {
+		return nil, st, err
+	}
+	return outs, st, nil
+}
+
+// checkOutputs checks a worker's outputs against the entry's result types:
+// their number, element types and static dimensions.
+func checkOutputs(fn *ir.Func, outs []*tensor.Tensor) error {
+	bad := func(format string, args ...any) error {
+		return errf(diag.Internal, "sandbox.protocol", "the worker's answer does not fit the program's signature: "+format, args...)
+	}
+	if len(outs) != len(fn.Results) {
+		return bad("%d outputs for %d results", len(outs), len(fn.Results))
+	}
+	for i, o := range outs {
+		tt, ok := fn.Results[i].(*ir.TensorType)
+		if !ok || o == nil || o.DType != tt.Elem.StorageDType() || len(o.Shape) != len(tt.Shape) {
+			return bad("output %d", i)
+		}
+		for k, d := range tt.Shape {
+			if d >= 0 && o.Shape[k] != d {
+				return bad("output %d has shape %v", i, o.Shape)
+			}
+		}
+	}
+	return nil
+}
+
+// WorkerStats reports the pool's counters.
+func (x *SandboxExecutor) WorkerStats() WorkerStats {
+	st := x.Pool.Stats()
+	return WorkerStats{Live: st.Live, Starts: st.Starts, Exits: st.Exits}
+}
