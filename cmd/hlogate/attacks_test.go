@@ -103,9 +103,10 @@ func TestAttacksIsolated(t *testing.T) {
 	runAttacks(t, "process")
 }
 
-// TestAttacksPlanEngine runs the suite on the fast engine: same answers.
-func TestAttacksPlanEngine(t *testing.T) {
-	runAttacks(t, "none", "--engine", "plan")
+// TestAttacksReferenceEngine runs the suite on the reference executor
+// (TestAttacks runs it on the default, the fast engine): same answers.
+func TestAttacksReferenceEngine(t *testing.T) {
+	runAttacks(t, "none", "--engine", "reference")
 }
 
 func runAttacks(t *testing.T, isolation string, extra ...string) {

@@ -42,7 +42,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	maxSource := byteSize(mlir.DefaultLimits().MaxSourceBytes)
 	fs.Var(&maxSource, "max-source", "largest program accepted (e.g. 64MiB)")
 	stats := fs.Bool("stats", false, "print wall time, FLOPs, steps, peak tensor memory and peak RSS to stderr")
-	engine := fs.String("engine", "reference", "execution engine: 'reference' (the simple, metered oracle) or 'plan' (the fast engine's plan compiler, in progress: falls back to reference kernels per op)")
+	engine := fs.String("engine", "plan", "execution engine: 'plan' (the fast engine: fused, vectorized, multi-threaded kernels; what it cannot plan runs on the reference) or 'reference' (the simple, metered oracle)")
 	isolation := fs.String("isolation", "none", "where the program executes: 'none' (in this process) or 'process' (a sandboxed worker process: namespaces, cgroups, rlimits, no_new_privs, seccomp; see internal/sandbox)")
 	maxInput := byteSize(1 << 30)
 	fs.Var(&maxInput, "max-input", "largest total input data accepted (e.g. 256MiB)")
@@ -50,7 +50,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if code >= 0 {
 		return code
 	}
-	if len(pos) != 1 || (*isolation != "none" && *isolation != "process") || (*engine != "reference" && *engine != "plan") || (*engine == "plan" && *isolation == "process") {
+	if len(pos) != 1 || (*isolation != "none" && *isolation != "process") || (*engine != "reference" && *engine != "plan") {
 		fs.Usage()
 		return 2
 	}
@@ -131,7 +131,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 			prog = ir.Print(m)
 		}
 		var res *sandbox.Result
-		outs, st, res, err = sandbox.Exec(ctx, sandbox.Config{}, prog, fn.Name, in, lim.execLimits(), lim.timeout)
+		cfg := sandbox.Config{}
+		if *engine == "plan" {
+			cfg.Engine = "plan"
+		}
+		outs, st, res, err = sandbox.Exec(ctx, cfg, prog, fn.Name, in, lim.execLimits(), lim.timeout)
 		if res != nil {
 			workerRSS = res.PeakRSS
 		}

@@ -80,6 +80,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		defaultIsolation = "process"
 	}
 	isolation := fset.String("isolation", defaultIsolation, "where programs execute: 'process' (a pool of sandboxed worker processes: namespaces, cgroups, rlimits, no_new_privs, seccomp; Linux) or 'none' (in the server process). By default the server falls back to 'none' with a warning when workers cannot start")
+	engine := fset.String("engine", server.EnginePlan, "execution engine: 'plan' (the fast engine; what it cannot plan runs on the reference) or 'reference' (the simple, metered oracle)")
 	workers := fset.Int("workers", 0, "sandboxed worker processes (default: --max-concurrency)")
 	workerRequests := fset.Int("worker-requests", 1000, "requests a worker serves before it is replaced")
 	var workerMemory byteSize
@@ -89,7 +90,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if code >= 0 {
 		return code
 	}
-	if len(pos) != 0 || (*isolation != "process" && *isolation != "none") || *workers < 0 || *workerRequests < 0 || workerMemory < 0 {
+	if len(pos) != 0 || (*isolation != "process" && *isolation != "none") || (*engine != server.EnginePlan && *engine != server.EngineReference) || *workers < 0 || *workerRequests < 0 || workerMemory < 0 {
 		fset.Usage()
 		return 2
 	}
@@ -104,6 +105,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	cfg := server.Config{
 		Policy: pol, Limits: lim.limits(), AllowTenantPrograms: *allowPrograms,
 		MaxBodyBytes: int64(maxBody), MaxConcurrency: *maxConc, MaxQueue: *maxQueue,
+		Engine: *engine,
 	}
 	if *tenants != "" {
 		tf, err := server.LoadTenants(*tenants)
@@ -132,7 +134,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		switch {
 		case err == nil:
 			defer pool.Close()
-			cfg.Executor = &server.SandboxExecutor{Pool: pool}
+			cfg.Executor = &server.SandboxExecutor{Pool: pool, Engine: *engine}
 			isolationNote = fmt.Sprintf("isolation: process (%d sandboxed workers: %s)", pool.Size(), pool.Layers())
 		case explicit:
 			return fail(stdout, stderr, false, diag.New(diag.Usage, "sandbox.start", diag.Pos{}, "--isolation=process: %v", diag.As(err).Msg).
@@ -196,7 +198,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if metricsSrv != nil {
 		go func() { errc <- metricsSrv.Serve(metricsLn) }()
 	}
-	printBanner(stdout, srv, repoName, *repo == "", cfg.Tenants != nil, httpLn.Addr(), metricsLn, grpcNote+"\n  "+isolationNote)
+	printBanner(stdout, srv, repoName, *repo == "", cfg.Tenants != nil, httpLn.Addr(), metricsLn, grpcNote+"\n  "+isolationNote+"\n  engine: "+*engine)
 
 	rc := 0
 	select {

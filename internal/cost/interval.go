@@ -62,3 +62,10 @@ func (a Interval) MaxOf(b Interval) Interval {
 
 // Contains reports whether n lies in the interval.
 func (a Interval) Contains(n int64) bool { return a.Min <= n && n <= a.Max }
+
+// SatAdd is a + b for non-negative counts, Unbounded on overflow or when
+// either is Unbounded.
+func SatAdd(a, b int64) int64 { return satAdd(a, b) }
+
+// SatMul is a · b for non-negative counts, saturating like SatAdd.
+func SatMul(a, b int64) int64 { return satMul(a, b) }

@@ -150,3 +150,28 @@ func BenchmarkCompile(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTinyCall: per-call overhead of a tiny program (x·W + b, relu on
+// 1×4 by 4×3): the fixed cost of Run.
+func BenchmarkTinyCall(b *testing.B) {
+	m := parse(b, `func.func @main(%x: tensor<1x4xf32>, %w: tensor<4x3xf32>, %b: tensor<3xf32>) -> tensor<1x3xf32> {
+  %d = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<1x4xf32>, tensor<4x3xf32>) -> tensor<1x3xf32>
+  %bb = stablehlo.broadcast_in_dim %b, dims = [1] : (tensor<3xf32>) -> tensor<1x3xf32>
+  %s = stablehlo.add %d, %bb : tensor<1x3xf32>
+  %z = stablehlo.constant dense<0.0> : tensor<1x3xf32>
+  %r = stablehlo.maximum %s, %z : tensor<1x3xf32>
+  func.return %r : tensor<1x3xf32>
+}`)
+	p, err := Compile(m, m.Entry(""), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := []*tensor.Tensor{randF32(1, 4), randF32(4, 3), randF32(3)}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := p.Run(ctx, in, benchLim); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

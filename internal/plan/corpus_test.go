@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hlogate/hlogate/internal/cost"
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/internal/mlir"
@@ -59,7 +60,7 @@ func corpusVerdicts(t *testing.T, opts Options) {
 			m := mods[0]
 			for _, fn := range entries(m) {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				_, _, rerr := exec.Run(ctx, m, fn, nil, exec.Limits{})
+				_, rst, rerr := exec.Run(ctx, m, fn, nil, exec.Limits{})
 				p, cerr := Compile(m, fn, opts)
 				if cerr != nil {
 					noPlan++
@@ -69,7 +70,24 @@ func corpusVerdicts(t *testing.T, opts Options) {
 				d := p.Describe()
 				native += d.Native
 				fallback += d.Fallback
-				_, _, perr := p.Run(ctx, nil, exec.Limits{})
+				_, st, perr := p.Run(ctx, nil, exec.Limits{})
+				checkStaticPeak(t, p, nil, st)
+				if perr == nil && rerr == nil {
+					// The static bounds the server admits and checks
+					// programs by hold for the plan's meters too (which
+					// count fewer steps: folded ops and native reduce
+					// bodies call no region).
+					rep, err := cost.Analyze(m, fn)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !rep.Steps.IsUnbounded() && st.Steps > rep.Steps.Max || st.Steps > rst.Steps {
+						t.Errorf("%s#%d @%s: plan metered %d steps; reference %d, static bound %v", path, ch.FirstLine, fn.Name, st.Steps, rst.Steps, rep.Steps)
+					}
+					if !rep.FLOPs.IsUnbounded() && st.FLOPs > rep.FLOPs.Max {
+						t.Errorf("%s#%d @%s: plan metered %d FLOPs over the static bound %v", path, ch.FirstLine, fn.Name, st.FLOPs, rep.FLOPs)
+					}
+				}
 				cancel()
 				if (rerr == nil) == (perr == nil) {
 					agree++

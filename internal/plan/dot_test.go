@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/tensor"
 )
@@ -152,5 +153,23 @@ func TestIota(t *testing.T) {
 			d, _ := tensor.ParseDType(ty)
 			diffRun(t, m, []*tensor.Tensor{randTensor(rand.New(rand.NewPCG(1, 2)), d, []int64{30, 70, 40})}, Options{})
 		}
+	}
+}
+
+// TestHugeSplatNotExpanded: compiling never expands a splat constant
+// beyond the fold caps (a program can name one of 2^42 bytes); running it
+// meets the memory budget.
+func TestHugeSplatNotExpanded(t *testing.T) {
+	m := parse(t, `func.func @main(%x: tensor<f32>) -> tensor<1099511627776xf32> {
+  %c = stablehlo.constant dense<1.0> : tensor<1099511627776xf32>
+  func.return %c : tensor<1099511627776xf32>
+}`)
+	p, err := Compile(m, m.Entry(""), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = p.Run(context.Background(), []*tensor.Tensor{randF32()}, exec.Limits{MaxMemory: 1 << 30})
+	if r := diag.RuleOf(err); r != "limit.memory" {
+		t.Fatalf("got %v, want limit.memory", err)
 	}
 }

@@ -92,6 +92,12 @@ func foldPass(g *graph) error {
 		if !isConst && g.opts.NoFold {
 			continue
 		}
+		if isConst && isSplat(n.op) && size > g.opts.FoldMaxBytes {
+			// A splat's text is one element: expanding it here would
+			// allocate outside every budget (a program can name a
+			// splat of 2^47 bytes). It is filled at run time, budgeted.
+			continue
+		}
 		if !isConst {
 			if size > g.opts.FoldMaxBytes || g.folded+size > g.opts.FoldMaxTotal {
 				continue
@@ -255,8 +261,9 @@ type group struct {
 	srcs    []groupSrc
 	refs    [][]int // refs[i][j]: member i's input j: ≥ 0 a member, < 0 source −1−ref
 	out     *value
-	nbuf    int // chunk-sized scratch buffers: one per member and per view
-	maxIn   int // most operands of a member
+	nbuf    int   // chunk-sized scratch buffers: one per member and per view
+	chunk   int64 // elements per chunk: Options.ChunkElems, or fewer for a small group
+	maxIn   int   // most operands of a member
 }
 
 // groupSrc is one external input of a group.
@@ -267,6 +274,19 @@ type groupSrc struct {
 	shape []int64 // shape of the view
 	splat bool    // every element of the view is v's first: filled once
 	buf   int     // scratch buffer of a view (after the members'), or -1
+}
+
+// scratchPer is the scratch one thread of the group needs: a chunk of up
+// to 8-byte elements per buffer.
+func (gr *group) scratchPer() int64 { return int64(gr.nbuf) * gr.chunk * 8 }
+
+// parts is how many threads evaluate the group: one below parallelMin
+// elements.
+func (gr *group) parts(threads int) int64 {
+	if gr.out.n < parallelMin {
+		return 1
+	}
+	return max(1, min(int64(threads), gr.out.n/(parallelMin/2)))
 }
 
 // direct reports whether the group reads v only element for element (so
@@ -339,6 +359,7 @@ func fusePass(g *graph) error {
 			continue
 		}
 		gr.out = n.out[0]
+		gr.chunk = max(1, min(int64(g.opts.ChunkElems), gr.out.n))
 		finishGroup(gr) // a lone op is a group too: it runs chunked and in parallel
 		for _, s := range gr.srcs {
 			if s.view != nil {
@@ -487,4 +508,10 @@ func fusible(n *node) bool {
 		}
 	}
 	return true
+}
+
+// isSplat reports whether a constant's literal is a splat.
+func isSplat(op *ir.Op) bool {
+	e, ok := op.Props.Get("value").(*ir.ElementsAttr)
+	return !ok || e.Splat
 }

@@ -187,15 +187,29 @@ type Plan struct {
 	arenas   sync.Pool
 	scratch  int64 // fused-chain scratch bytes
 	peak     int64
+	extra    int64 // beyond peak: loop frames, fallback sub-runs (see StaticPeak)
 	nvals    int
 	threads  int // workers for large elementwise ops and reductions
 	calls    int64
 	passLog  []string
 }
 
-// PeakBytes is the memory the plan holds while it runs, beyond its inputs
-// (slots and scratch; fallback sub-runs may hold more transiently).
+// PeakBytes is the memory the plan reserves when it starts, beyond its
+// inputs: its slots and scratch.
 func (p *Plan) PeakBytes() int64 { return p.peak }
+
+// StaticPeak bounds the memory the plan can hold at once beyond its
+// inputs: PeakBytes, plus the frames of its loops and what its per-op
+// fallbacks hold beside them (cost.Unbounded if one of those is). A run's
+// Stats.PeakMemory never exceeds the inputs' bytes plus StaticPeak: this
+// is the plan engine's static memory bound, as cost.Report.PeakMemory is
+// the reference executor's.
+func (p *Plan) StaticPeak() int64 {
+	if p.extra == cost.Unbounded {
+		return cost.Unbounded
+	}
+	return cost.SatAdd(p.peak, p.extra)
+}
 
 // Stats counts what the plan does natively and through the fallback.
 type Stats struct {

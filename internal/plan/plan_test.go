@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hlogate/hlogate/internal/cost"
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/internal/mlir"
@@ -64,9 +65,19 @@ func diffRun(t testing.TB, m *ir.Module, inputs []*tensor.Tensor, opts Options) 
 	// The second run reuses the first's buffers, poisoned: a kernel that
 	// reads an element before writing it sees 0xFF bytes and differs.
 	for run := 0; run < 2; run++ {
-		got, _, gerr := p.Run(context.Background(), inputs, exec.Limits{})
+		got, st, gerr := p.Run(context.Background(), inputs, exec.Limits{})
 		if (werr == nil) != (gerr == nil) {
 			t.Fatalf("run %d: reference error %v, plan error %v", run, werr, gerr)
+		}
+		checkStaticPeak(t, p, inputs, st)
+		if gerr == nil {
+			rep, err := cost.Analyze(m, fn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Steps.IsUnbounded() && st.Steps > rep.Steps.Max || !rep.FLOPs.IsUnbounded() && st.FLOPs > rep.FLOPs.Max {
+				t.Fatalf("metered %d steps, %d FLOPs; static bounds %v, %v\n%s", st.Steps, st.FLOPs, rep.Steps, rep.FLOPs, ir.Print(m))
+			}
 		}
 		if werr != nil {
 			return
@@ -246,7 +257,7 @@ func TestFusionAndReuse(t *testing.T) {
 	if d.Steps != 1 || d.Fused != 1 || d.FusedOps != 3 || d.Fallback != 0 {
 		t.Errorf("plan shape %+v, want one fused step of 3 ops", d)
 	}
-	if p.PeakBytes() != 4000+int64(p.threads)*3*4096*8 { // output + per-thread chunk buffers
+	if p.PeakBytes() != 4000+3*1000*8 { // output + one chunk buffer per member, a chunk being the 1000 elements
 		t.Errorf("PeakBytes %d", p.PeakBytes())
 	}
 	r := rand.New(rand.NewPCG(1, 2))
@@ -278,5 +289,22 @@ func TestLimits(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.rule) {
 			t.Errorf("limits %+v: got %v, want %s", tc.lim, err, tc.rule)
 		}
+	}
+}
+
+// checkStaticPeak: a run's metered peak stays within the plan's static
+// memory bound.
+func checkStaticPeak(t testing.TB, p *Plan, inputs []*tensor.Tensor, st exec.Stats) {
+	t.Helper()
+	var in int64
+	seen := map[*tensor.Tensor]bool{}
+	for _, x := range inputs {
+		if !seen[x] {
+			seen[x] = true
+			in += int64(len(x.Data))
+		}
+	}
+	if sp := p.StaticPeak(); sp != cost.Unbounded && st.PeakMemory > in+sp {
+		t.Fatalf("metered peak %d > inputs %d + static peak %d", st.PeakMemory, in, sp)
 	}
 }

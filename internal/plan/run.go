@@ -397,12 +397,9 @@ func (r *runState) runEW(k *native, out *tensor.Tensor, ins []*tensor.Tensor) er
 func (r *runState) runGroup(g *group, scratch []byte) error {
 	out := r.get(g.out)
 	total := g.out.n
-	chunk := int64(r.p.opts.ChunkElems)
-	per := int64(g.nbuf) * chunk * 8
-	parts := int64(1)
-	if total >= parallelMin {
-		parts = min(int64(r.p.threads), total/(parallelMin/2))
-	}
+	per := g.scratchPer()
+	parts := g.parts(r.p.threads)
+	chunk := g.chunk
 	if int64(len(scratch)) < parts*per {
 		return diag.New(diag.Internal, "internal.plan", diag.Pos{}, "fused chain scratch too small")
 	}
@@ -456,7 +453,7 @@ const parallelMin = 1 << 17
 // With metered set it charges r's meter as it goes; otherwise (a worker
 // of a parallel run) it only checks the context.
 func (r *runState) groupRange(g *group, scratch []byte, src []*tensor.Tensor, out *tensor.Tensor, lo, hi int64, metered bool) (int64, error) {
-	chunk := int64(r.p.opts.ChunkElems)
+	chunk := g.chunk
 	buf := func(i int) []byte { return scratch[int64(i)*chunk*8 : int64(i+1)*chunk*8] }
 	for k, s := range g.srcs {
 		if s.splat {
@@ -482,7 +479,7 @@ func (r *runState) groupRange(g *group, scratch []byte, src []*tensor.Tensor, ou
 // groupChunks is groupRange's loop over chunks; args holds each member's
 // operand slices.
 func (r *runState) groupChunks(g *group, args [][][]byte, buf func(int) []byte, src []*tensor.Tensor, out *tensor.Tensor, lo, hi int64, metered bool) (int64, error) {
-	chunk := int64(r.p.opts.ChunkElems)
+	chunk := g.chunk
 	osz := int64(out.DType.Size())
 	var work int64
 	for s := lo; s < hi; s += chunk {
@@ -621,12 +618,14 @@ func (r *runState) runFallback(n *node) error {
 	}
 	sub := r.lim
 	sub.MaxMemory = max(1, r.lim.MaxMemory-r.budget.Used()+inBytes)
-	sub.MaxSteps = max(1, r.lim.MaxSteps-r.steps)
+	// The sub-run counts its own invocation as a step; the program made
+	// no such call, so that step is not charged (and is allowed for).
+	sub.MaxSteps = max(1, r.lim.MaxSteps-r.steps+1)
 	if r.lim.MaxFLOPs > 0 {
 		sub.MaxFLOPs = max(1, r.lim.MaxFLOPs-r.flops)
 	}
 	outs, st, err := exec.Run(r.ctx, r.p.m, fb.fn, ins, sub)
-	r.steps += st.Steps
+	r.steps += max(0, st.Steps-1)
 	r.work += st.Work
 	r.flops += st.FLOPs
 	r.peak = max(r.peak, r.budget.Used()-inBytes+st.PeakMemory)

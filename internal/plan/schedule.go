@@ -1,6 +1,11 @@
 package plan
 
-import "runtime"
+import (
+	"runtime"
+
+	"github.com/hlogate/hlogate/internal/cost"
+	"github.com/hlogate/hlogate/internal/ir"
+)
 
 // step is one entry of the linear schedule: a single node or a fused
 // group (n is then the group's last member).
@@ -113,7 +118,7 @@ func schedule(g *graph) (*Plan, error) {
 			p.scratch = max(p.scratch, st.n.nat.scratch)
 		}
 		if st.grp != nil {
-			p.scratch = max(p.scratch, int64(p.threads)*int64(st.grp.nbuf)*int64(g.opts.ChunkElems)*8)
+			p.scratch = max(p.scratch, st.grp.parts(p.threads)*st.grp.scratchPer())
 		}
 	}
 	for _, st := range p.steps {
@@ -133,6 +138,7 @@ func schedule(g *graph) (*Plan, error) {
 		p.peak += s
 	}
 	p.peak += p.scratch
+	p.extra = extraPeak(g.m, p.steps)
 	return p, nil
 }
 
@@ -150,4 +156,34 @@ func readsDirect(st *step, v *value) bool {
 		return st.grp.direct(v)
 	}
 	return st.n.nat != nil && st.n.nat.kind == kEW
+}
+
+// extraPeak bounds what the steps hold beyond the plan's slots and scratch
+// at their worst moment: a loop's frames (two of its body, one of its cond)
+// and what runs inside them; a per-op fallback's own live tensors, by the
+// reference's static analysis of its one-op function (which counts the
+// op's operands again: an over-estimate, never an under-).
+func extraPeak(m *ir.Module, steps []*step) int64 {
+	var extra int64
+	for _, st := range steps {
+		var need int64
+		switch n := st.n; {
+		case st.grp != nil:
+			continue
+		case n.fb != nil:
+			rep, err := cost.Analyze(m, n.fb.fn)
+			if err != nil {
+				return cost.Unbounded
+			}
+			need = rep.PeakMemory
+		case n.nat != nil && n.nat.kind == kWhile:
+			b, c := n.nat.body, n.nat.cond
+			need = cost.SatAdd(cost.SatAdd(cost.SatMul(2, b.peak), c.peak), max(b.extra, c.extra))
+		}
+		if need == cost.Unbounded {
+			return cost.Unbounded
+		}
+		extra = max(extra, need)
+	}
+	return extra
 }

@@ -80,7 +80,7 @@ func (c *Config) warn(msg string) {
 func Exec(ctx context.Context, cfg Config, src, entry string, inputs []*tensor.Tensor, lim exec.Limits, timeout time.Duration) ([]*tensor.Tensor, exec.Stats, *Result, error) {
 	rq := &Request{Program: []byte(src), Entry: entry, Limits: Limits{
 		MaxMemory: lim.MaxMemory, MaxSteps: lim.MaxSteps, MaxCallDepth: int64(lim.MaxCallDepth),
-		MaxFLOPs: lim.MaxFLOPs, TimeoutNanos: int64(timeout)}}
+		MaxFLOPs: lim.MaxFLOPs, TimeoutNanos: int64(timeout)}, Engine: cfg.Engine}
 	var total int64
 	for _, t := range inputs {
 		b, err := tensor.EncodeNPY(t)

@@ -212,6 +212,8 @@ type Job struct {
 	// Probe is test-only: a worker started by RunTestWorkerWithProbes
 	// runs the named forbidden action; product workers ignore it.
 	Probe string
+	// Engine is "plan" or "" (the reference executor); see Request.
+	Engine string
 }
 
 // JobInfo says how a job ran.
@@ -234,7 +236,7 @@ type JobInfo struct {
 // *diag.Error.
 func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats, *JobInfo, error) {
 	info := &JobInfo{}
-	rq := &Request{Entry: job.Entry, Refine: job.Refine, Probe: job.Probe, Limits: Limits{
+	rq := &Request{Entry: job.Entry, Refine: job.Refine, Probe: job.Probe, Engine: job.Engine, Limits: Limits{
 		MaxMemory: job.Limits.MaxMemory, MaxSteps: job.Limits.MaxSteps, MaxCallDepth: int64(job.Limits.MaxCallDepth),
 		MaxFLOPs: job.Limits.MaxFLOPs, SoftMemory: p.cfg.MemoryBytes - p.cfg.MemoryBytes/8}}
 	if job.Key != ([keyLen]byte{}) {

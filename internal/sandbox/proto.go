@@ -23,7 +23,7 @@ import (
 // both its cap and the bytes actually present.
 
 const (
-	protoVersion = 2
+	protoVersion = 3
 
 	frameRequest  = 1
 	frameResponse = 2
@@ -84,6 +84,9 @@ type Request struct {
 	// Probe is test-only: a worker built with test probes runs the named
 	// one after decoding the request; product workers ignore it.
 	Probe string
+	// Engine is "plan" (the fast engine, with the reference executor for
+	// what it cannot plan) or "" (the reference executor).
+	Engine string
 }
 
 // DimValue is the value of a scalar dimension argument for refinement.
@@ -343,6 +346,11 @@ func (e *enc) request(r *Request) {
 		e.varint(dv.Value)
 	}
 	e.str(r.Probe)
+	if r.Engine == "plan" {
+		e.uvarint(1)
+	} else {
+		e.uvarint(0)
+	}
 }
 
 // DecodeRequest decodes a request payload strictly.
@@ -387,6 +395,13 @@ func DecodeRequest(p []byte) (*Request, error) {
 		}
 	}
 	r.Probe = d.str("probe", maxProbeLen)
+	switch f := d.uvarint(); {
+	case d.err != nil:
+	case f == 1:
+		r.Engine = "plan"
+	case f != 0:
+		d.fail("engine %d", f)
+	}
 	if err := d.end(); err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ func TestProtoRoundTrip(t *testing.T) {
 	rq := &Request{Program: []byte("module {}"), Entry: "main",
 		Limits: Limits{MaxMemory: 1 << 30, MaxSteps: 7, MaxCallDepth: 256, MaxFLOPs: 9, TimeoutNanos: 1e9, SoftMemory: 5},
 		Inputs: [][]byte{[]byte("a"), {}}, Key: bytes.Repeat([]byte{7}, keyLen), Bound: [][]byte{[]byte("w")},
-		Refine: true, DimValues: []DimValue{{Arg: 1, Value: -3}}, Probe: "open"}
+		Refine: true, DimValues: []DimValue{{Arg: 1, Value: -3}}, Probe: "open", Engine: "plan"}
 	var buf bytes.Buffer
 	if err := WriteFrame(&buf, frameRequest, EncodeRequest(rq)); err != nil {
 		t.Fatal(err)
@@ -53,12 +53,12 @@ func TestProtoRoundTrip(t *testing.T) {
 		t.Fatal("short key accepted")
 	}
 	bad = *rq
-	bad.DimValues, bad.Probe = nil, ""
-	p = EncodeRequest(&bad) // ends: refine flag 1, count 0, probe length 0
-	if !bytes.HasSuffix(p, []byte{1, 0, 0}) {
-		t.Fatalf("unexpected encoding tail %v", p[len(p)-3:])
+	bad.DimValues, bad.Probe, bad.Engine = nil, "", ""
+	p = EncodeRequest(&bad) // ends: refine flag 1, count 0, probe length 0, engine 0
+	if !bytes.HasSuffix(p, []byte{1, 0, 0, 0}) {
+		t.Fatalf("unexpected encoding tail %v", p[len(p)-4:])
 	}
-	lie := append(append([]byte{}, p[:len(p)-2]...), 0xff, 0xff, 0xff, 0x7f, 0)
+	lie := append(append([]byte{}, p[:len(p)-3]...), 0xff, 0xff, 0xff, 0x7f, 0, 0)
 	if _, err := DecodeRequest(lie); err == nil {
 		t.Fatal("lying dimension-value count accepted")
 	}
@@ -78,7 +78,7 @@ func FuzzFrame(f *testing.F) {
 	f.Add(EncodeResponse(&Response{Outputs: [][]byte{{1, 2}}, Layers: "x"}))
 	f.Add(EncodeResponse(&Response{Err: diag.New(diag.Runtime, "r", diag.Pos{Line: 1, Col: 2}, "m")}))
 	f.Add(EncodeRequest(&Request{Program: []byte("p"), Key: bytes.Repeat([]byte{1}, keyLen), Bound: [][]byte{{2}},
-		Refine: true, DimValues: []DimValue{{0, 5}, {3, -1}}, Probe: "x", Inputs: [][]byte{{3}}}))
+		Refine: true, DimValues: []DimValue{{0, 5}, {3, -1}}, Probe: "x", Inputs: [][]byte{{3}}, Engine: "plan"}))
 	f.Add(EncodeResponse(&Response{Miss: true, CPUNanos: 1 << 40, MemBytes: 1 << 20}))
 	f.Add(EncodeResponse(&Response{Outputs: [][]byte{{9}}, CacheHit: true, Stats: Stats{1, 2, 3, 4}}))
 	f.Fuzz(func(t *testing.T, data []byte) {

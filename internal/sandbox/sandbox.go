@@ -55,6 +55,9 @@ type Config struct {
 	Margin time.Duration
 	// MaxResponse caps the response frame (default 1 GiB).
 	MaxResponse int64
+	// Engine is the worker's execution engine for Exec: "plan" or ""
+	// (the reference executor).
+	Engine string
 	// Warn receives one-line warnings about layers that are unavailable
 	// (default: written to stderr once per distinct message).
 	Warn func(string)

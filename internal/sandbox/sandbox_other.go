@@ -55,6 +55,7 @@ type Job struct {
 	Inputs    []*tensor.Tensor
 	Refine    bool
 	DimValues map[int]int64
+	Engine    string
 	Limits    exec.Limits
 	Timeout   time.Duration
 	Probe     string

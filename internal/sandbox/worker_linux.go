@@ -18,6 +18,7 @@ import (
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/internal/mlir"
+	"github.com/hlogate/hlogate/internal/plan"
 	"github.com/hlogate/hlogate/internal/refine"
 	"github.com/hlogate/hlogate/internal/verify"
 	"github.com/hlogate/hlogate/tensor"
@@ -184,6 +185,29 @@ type progEntry struct {
 	mod   *ir.Module
 	fn    *ir.Func
 	bound []*tensor.Tensor
+	// plans are the fast engine's compiled functions: the entry, and its
+	// refinements (bounded: cleared when full).
+	plans map[*ir.Func]*plan.Executable
+}
+
+// maxPlans bounds a program's compiled plans in a worker.
+const maxPlans = 32
+
+// executable returns fn's plan, compiling it on first use. Workers run
+// one request at a time with GOMAXPROCS 1: plans use one thread.
+func (pe *progEntry) executable(mod *ir.Module, fn *ir.Func) (*plan.Executable, error) {
+	if e, ok := pe.plans[fn]; ok {
+		return e, nil
+	}
+	e, err := plan.Prepare(mod, fn, plan.Options{Threads: 1})
+	if err != nil {
+		return nil, err
+	}
+	if pe.plans == nil || len(pe.plans) >= maxPlans {
+		pe.plans = map[*ir.Func]*plan.Executable{}
+	}
+	pe.plans[fn] = e
+	return e, nil
 }
 
 // progCache is a worker's bounded LRU of compiled programs, and of their
@@ -317,7 +341,16 @@ func execute(pe *progEntry, rq *Request, refined *refine.Cache) ([][]byte, exec.
 	}
 	lim := exec.Limits{MaxMemory: rq.Limits.MaxMemory, MaxSteps: rq.Limits.MaxSteps,
 		MaxCallDepth: int(rq.Limits.MaxCallDepth), MaxFLOPs: rq.Limits.MaxFLOPs}
-	outs, st, err := exec.Run(ctx, mod, fn, args, lim)
+	var outs []*tensor.Tensor
+	var st exec.Stats
+	if rq.Engine == "plan" {
+		var e *plan.Executable
+		if e, err = pe.executable(mod, fn); err == nil {
+			outs, st, err = e.Run(ctx, args, lim)
+		}
+	} else {
+		outs, st, err = exec.Run(ctx, mod, fn, args, lim)
+	}
 	if err != nil {
 		return nil, st, err
 	}

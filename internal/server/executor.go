@@ -1,13 +1,16 @@
 package server
 
 import (
+	"container/list"
 	"context"
 	"sync"
 	"time"
 
+	"github.com/hlogate/hlogate/internal/cost"
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
+	"github.com/hlogate/hlogate/internal/plan"
 	"github.com/hlogate/hlogate/internal/refine"
 	"github.com/hlogate/hlogate/internal/sandbox"
 	"github.com/hlogate/hlogate/tensor"
@@ -72,11 +75,103 @@ type ExecProgram struct {
 	err  error
 }
 
-// inProcess runs programs in this process with the reference executor.
-type inProcess struct{}
+// inProcess runs programs in this process: on the fast engine (the
+// server's plans, compiled once per function) or on the reference
+// executor.
+type inProcess struct {
+	engine string
+	plans  *planCache
+}
 
-func (inProcess) Execute(ctx context.Context, job *ExecJob) ([]*tensor.Tensor, exec.Stats, error) {
-	return exec.Run(ctx, job.Module, job.Func, job.Args, job.Limits)
+// analyze is the static cost of fn. On the fast engine its memory bound is
+// the larger of the reference's and the plan's own (inputs plus
+// StaticPeak: slots, scratch, loop frames, fallbacks), so that admission
+// and the cost-over-bound check hold whichever engine runs the program;
+// the plan compiled here is the one that runs it in process.
+//
+// Programs the server's own limits refuse on the reference's analysis
+// are not planned at all: admission rejects them without the work.
+func (s *Server) analyze(m *ir.Module, fn *ir.Func) (*cost.Report, error) {
+	rep, err := cost.Analyze(m, fn)
+	if err != nil || s.plans == nil || rep.Admit(s.cfg.Limits.budget()) != nil {
+		return rep, err
+	}
+	e, err := s.plans.get(m, fn)
+	if err != nil {
+		return nil, err
+	}
+	if p := e.Plan(); p != nil && rep.PeakMemory != cost.Unbounded {
+		adj := *rep
+		if sp := p.StaticPeak(); sp == cost.Unbounded {
+			adj.PeakMemory = cost.Unbounded
+		} else {
+			adj.PeakMemory = max(rep.PeakMemory, cost.SatAdd(rep.InputBytes, sp))
+		}
+		rep = &adj
+	}
+	return rep, nil
+}
+
+func (x *inProcess) Execute(ctx context.Context, job *ExecJob) ([]*tensor.Tensor, exec.Stats, error) {
+	if x.engine == EngineReference {
+		return exec.Run(ctx, job.Module, job.Func, job.Args, job.Limits)
+	}
+	e, err := x.plans.get(job.Module, job.Func)
+	if err != nil {
+		return nil, exec.Stats{}, err
+	}
+	return e.Run(ctx, job.Args, job.Limits)
+}
+
+// Engines: Config.Engine.
+const (
+	EnginePlan      = "plan"
+	EngineReference = "reference"
+)
+
+// planCache is a bounded LRU of compiled plans by function (a model
+// version's entry, or one of its shape refinements).
+type planCache struct {
+	mu    sync.Mutex
+	max   int
+	ll    *list.List
+	items map[*ir.Func]*list.Element
+}
+
+type planEntry struct {
+	fn  *ir.Func
+	exe *plan.Executable
+}
+
+func newPlanCache(n int) *planCache {
+	return &planCache{max: n, ll: list.New(), items: map[*ir.Func]*list.Element{}}
+}
+
+func (c *planCache) get(m *ir.Module, fn *ir.Func) (*plan.Executable, error) {
+	c.mu.Lock()
+	if el, ok := c.items[fn]; ok {
+		c.ll.MoveToFront(el)
+		c.mu.Unlock()
+		return el.Value.(*planEntry).exe, nil
+	}
+	c.mu.Unlock()
+	// Compile outside the lock; two requests racing compile twice, once.
+	e, err := plan.Prepare(m, fn, plan.Options{})
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[fn]; ok {
+		return el.Value.(*planEntry).exe, nil
+	}
+	c.items[fn] = c.ll.PushFront(&planEntry{fn: fn, exe: e})
+	for c.ll.Len() > c.max {
+		back := c.ll.Back()
+		c.ll.Remove(back)
+		delete(c.items, back.Value.(*planEntry).fn)
+	}
+	return e, nil
 }
 
 // SandboxExecutor runs programs in a pool of sandboxed worker processes
@@ -86,14 +181,14 @@ func (inProcess) Execute(ctx context.Context, job *ExecJob) ([]*tensor.Tensor, e
 // from the same inputs the server refined with.
 type SandboxExecutor struct {
 	Pool *sandbox.Pool
+	// Engine is the workers' engine: EnginePlan ("" too) or
+	// EngineReference.
+	Engine string
 
 	probe func(*ExecJob) string // tests: a forbidden action for the worker
 }
 
-// engineKind names the executor in program cache keys.
-const engineKind = "reference"
-
-func (p *ExecProgram) prepare() ([32]byte, [][]byte, error) {
+func (p *ExecProgram) prepare(engine string) ([32]byte, [][]byte, error) {
 	p.once.Do(func() {
 		p.npy = make([][]byte, len(p.Bound))
 		for i, t := range p.Bound {
@@ -101,7 +196,7 @@ func (p *ExecProgram) prepare() ([32]byte, [][]byte, error) {
 				return
 			}
 		}
-		p.key = sandbox.ProgramKey(engineKind, p.Entry, p.Source, p.npy)
+		p.key = sandbox.ProgramKey(engine, p.Entry, p.Source, p.npy)
 	})
 	return p.key, p.npy, p.err
 }
@@ -111,12 +206,19 @@ func (x *SandboxExecutor) Execute(ctx context.Context, job *ExecJob) ([]*tensor.
 	if job.Program == nil || len(job.Args) < len(job.Program.Bound) {
 		return nil, exec.Stats{}, errf(diag.Internal, "sandbox.job", "the job carries no program text for the worker")
 	}
-	key, bound, err := job.Program.prepare()
+	engine := x.Engine
+	if engine == "" {
+		engine = EnginePlan
+	}
+	key, bound, err := job.Program.prepare(engine)
 	if err != nil {
 		return nil, exec.Stats{}, err
 	}
 	sj := &sandbox.Job{Key: key, Program: job.Program.Source, Bound: bound, Entry: job.Program.Entry,
 		Inputs: job.Args[len(job.Program.Bound):], Limits: job.Limits, Timeout: job.Timeout}
+	if engine == EnginePlan {
+		sj.Engine = "plan"
+	}
 	if job.Refine != nil {
 		sj.Refine, sj.DimValues = true, job.Refine.Values
 	}

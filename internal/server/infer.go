@@ -436,7 +436,7 @@ func (s *Server) costFor(v *version, args []*tensor.Tensor) (*ir.Module, *ir.Fun
 	if rep := s.costs.get(rm); rep != nil {
 		return rm, fn, rep, &in, nil
 	}
-	rep, err := cost.Analyze(rm, fn)
+	rep, err := s.analyze(rm, fn)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}

@@ -550,7 +550,7 @@ func (s *Server) buildVersion(fsys fs.FS, m *model, n int64, cfg *ModelConfig, l
 		v.dimArgs = refine.DimArgs(fn)
 		return v, nil
 	}
-	rep, err := cost.Analyze(mod, fn)
+	rep, err := s.analyze(mod, fn)
 	if err != nil {
 		return nil, err
 	}

@@ -81,9 +81,13 @@ type Config struct {
 	Anomaly AnomalyConfig
 	// Now is the clock (tests use a fake one); nil means time.Now.
 	Now func() time.Time
-	// Executor runs admitted programs; nil runs them in this process.
-	// A SandboxExecutor runs them in sandboxed worker processes.
+	// Executor runs admitted programs; nil runs them in this process,
+	// on Engine. A SandboxExecutor runs them in sandboxed worker
+	// processes (its own Engine field picks theirs).
 	Executor Executor
+	// Engine is the in-process engine: EnginePlan (the fast engine; the
+	// default) or EngineReference (the simple, metered oracle).
+	Engine string
 }
 
 // Server is the serving core. Its methods are safe for concurrent use.
@@ -102,6 +106,7 @@ type Server struct {
 	anom    *detector
 	bodies  *bodyBudget
 	exec    Executor
+	plans   *planCache // the fast engine's compiled functions (nil: reference engine)
 
 	ready    atomic.Bool
 	draining atomic.Bool
@@ -159,8 +164,16 @@ func New(cfg Config) (*Server, error) {
 		idle:    make(chan struct{}),
 		exec:    cfg.Executor,
 	}
+	switch cfg.Engine {
+	case "", EnginePlan, EngineReference:
+	default:
+		return nil, fmt.Errorf("server: engine %q is neither %q nor %q", cfg.Engine, EnginePlan, EngineReference)
+	}
+	if cfg.Engine != EngineReference {
+		s.plans = newPlanCache(256)
+	}
 	if s.exec == nil {
-		s.exec = inProcess{}
+		s.exec = &inProcess{engine: cfg.Engine, plans: s.plans}
 	}
 	ts, err := newTenantSet(cfg.Tenants, &s.cfg, s.now())
 	if err != nil {
