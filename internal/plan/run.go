@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 
 	"github.com/hlogate/hlogate/internal/cost"
@@ -72,11 +73,17 @@ func withDefaults(l exec.Limits) exec.Limits {
 // tensors, or an input itself when the function returns it unchanged.
 func (p *Plan) Run(ctx context.Context, inputs []*tensor.Tensor, lim exec.Limits) ([]*tensor.Tensor, exec.Stats, error) {
 	lim = withDefaults(lim)
-	r := &runState{p: p, ctx: ctx, lim: lim, vals: make([]*tensor.Tensor, p.nvals), next: checkEvery, budget: &exec.Budget{Limit: lim.MaxMemory}}
 	if len(inputs) != len(p.ins) {
 		return nil, exec.Stats{}, diag.New(diag.InvalidInput, "input.count", p.fn.Pos, "@%s takes %d inputs, got %d", p.fn.Name, len(p.ins), len(inputs))
 	}
-	seen := map[*tensor.Tensor]bool{}
+	// A run's state and buffers come from a pool: a steady stream of
+	// calls allocates little beyond the outputs.
+	a := p.getArena()
+	defer p.putArena(a)
+	a.budget = exec.Budget{Limit: lim.MaxMemory}
+	r := &a.r
+	*r = runState{p: p, ctx: ctx, lim: lim, vals: a.vals, next: checkEvery, budget: &a.budget}
+	copy(r.vals, a.prebuilt)
 	for i, t := range inputs {
 		v := p.ins[i]
 		if err := exec.CheckInput(p.fn, i, t); err != nil { // the reference's rules
@@ -85,8 +92,7 @@ func (p *Plan) Run(ctx context.Context, inputs []*tensor.Tensor, lim exec.Limits
 		if t.DType != v.dt || !sameShape(t.Shape, v.shape) {
 			return nil, r.stats(), diag.New(diag.InvalidInput, "input.shape", p.fn.Pos, "input %d must have type %s, got %s%v", i, v.typ, t.DType, t.Shape)
 		}
-		if !seen[t] {
-			seen[t] = true
+		if !slices.Contains(inputs[:i], t) { // the same tensor twice is held once
 			if err := r.budget.Reserve(int64(len(t.Data))); err != nil {
 				return nil, r.stats(), err
 			}
@@ -103,25 +109,7 @@ func (p *Plan) Run(ctx context.Context, inputs []*tensor.Tensor, lim exec.Limits
 	if err := ctxErr(ctx); err != nil {
 		return nil, r.stats(), err
 	}
-	outs, err := r.execSteps()
-	if err != nil {
-		return nil, r.stats(), err
-	}
-	for i, v := range p.outs {
-		if v.konst != nil {
-			outs[i] = outs[i].Clone()
-		}
-	}
-	return outs, r.stats(), nil
-}
-
-// execSteps runs the schedule over bound inputs, in a fresh or pooled
-// arena, and returns the outputs (plan constants shared, not cloned).
-func (r *runState) execSteps() ([]*tensor.Tensor, error) {
-	p := r.p
-	a := p.getArena()
-	defer p.arenas.Put(a)
-	r.slots = make([][]byte, len(p.slots))
+	r.slots = a.hdr
 	for i, sz := range p.slots {
 		if p.escape[i] {
 			r.slots[i] = make([]byte, sz) // holds an output: the caller keeps it
@@ -130,7 +118,15 @@ func (r *runState) execSteps() ([]*tensor.Tensor, error) {
 		}
 	}
 	outs := make([]*tensor.Tensor, len(p.outs))
-	return outs, r.runSteps(a.scratch, outs)
+	if err := r.runSteps(a.scratch, outs); err != nil {
+		return nil, r.stats(), err
+	}
+	for i, v := range p.outs {
+		if v.konst != nil {
+			outs[i] = outs[i].Clone()
+		}
+	}
+	return outs, r.stats(), nil
 }
 
 // runSteps runs the schedule and fills outs.
@@ -234,15 +230,27 @@ func (f *frame) runNested(parent *runState, inputs []*tensor.Tensor) ([]*tensor.
 type arena struct {
 	slots   [][]byte
 	scratch []byte
+
+	r        runState
+	budget   exec.Budget
+	vals     []*tensor.Tensor // the run's values
+	prebuilt []*tensor.Tensor // tensors of the values in pooled slots
+	hdr      [][]byte         // the run's slot list (pooled and fresh)
 }
 
 func (p *Plan) getArena() *arena {
 	a, _ := p.arenas.Get().(*arena)
 	if a == nil {
-		a = &arena{slots: make([][]byte, len(p.slots))}
+		a = &arena{slots: make([][]byte, len(p.slots)), hdr: make([][]byte, len(p.slots)),
+			vals: make([]*tensor.Tensor, p.nvals), prebuilt: make([]*tensor.Tensor, p.nvals)}
 		for i, sz := range p.slots {
 			if !p.escape[i] {
 				a.slots[i] = make([]byte, sz)
+			}
+		}
+		for _, v := range p.slotVals {
+			if !p.escape[v.slot] {
+				a.prebuilt[v.id] = &tensor.Tensor{DType: v.dt, Shape: v.shape, Data: a.slots[v.slot][:v.bytes]}
 			}
 		}
 		if p.scratch > 0 {
@@ -257,6 +265,15 @@ func (p *Plan) getArena() *arena {
 		poison(a.scratch)
 	}
 	return a
+}
+
+// putArena returns a to the pool holding no reference to the run's
+// inputs or outputs.
+func (p *Plan) putArena(a *arena) {
+	clear(a.vals)
+	clear(a.hdr)
+	a.r = runState{}
+	p.arenas.Put(a)
 }
 
 func poison(b []byte) {
@@ -330,9 +347,10 @@ func (r *runState) runStep(st *step, scratch []byte) error {
 		return r.runWhile(n, n.nat)
 	}
 	out := r.get(n.out[0])
-	ins := make([]*tensor.Tensor, len(n.in))
-	for i, v := range n.in {
-		ins[i] = r.get(v)
+	var insBuf [4]*tensor.Tensor
+	ins := insBuf[:0]
+	for _, v := range n.in {
+		ins = append(ins, r.get(v))
 	}
 	var err error
 	switch k := n.nat; k.kind {

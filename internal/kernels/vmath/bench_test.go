@@ -75,3 +75,48 @@ func report(b *testing.B, n, operands int) {
 	b.ReportMetric(float64(n)*float64(b.N)*4*float64(operands)/sec/1e9, "GB/s")
 	b.ReportMetric(0, "ns/op")
 }
+
+// BenchmarkVMath64: the float64 kernels (Gelem/s; GB/s at 8 bytes per
+// element per operand).
+func BenchmarkVMath64(b *testing.B) {
+	for _, n := range []int{4096, 16 << 20} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		x, y, z, dst := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i] = math.Abs(rng.NormFloat64()) + 0.5
+			y[i] = rng.NormFloat64()
+			z[i] = rng.NormFloat64()
+		}
+		for _, o := range ops64 {
+			in := [][]float64{x, y, z}[:o.nin]
+			for _, im := range impls {
+				b.Run(fmt.Sprintf("%s/n=%d/%s", o.name, n, im.name), func(b *testing.B) {
+					for b.Loop() {
+						o.run(im, dst, in, 1.5)
+					}
+					report(b, n, 2*(o.nin+1))
+				})
+			}
+		}
+		for _, r := range []struct {
+			name string
+			get  func(*impl) func([]float64) float64
+		}{
+			{"Sum64", func(im *impl) func([]float64) float64 { return im.d.sum }},
+			{"ReduceMax64", func(im *impl) func([]float64) float64 { return im.d.maxR }},
+			{"ReduceMin64", func(im *impl) func([]float64) float64 { return im.d.minR }},
+		} {
+			for _, im := range impls {
+				b.Run(fmt.Sprintf("%s/n=%d/%s", r.name, n, im.name), func(b *testing.B) {
+					f := r.get(im)
+					var s float64
+					for b.Loop() {
+						s += f(x)
+					}
+					sink = float32(s)
+					report(b, n, 2)
+				})
+			}
+		}
+	}
+}

@@ -18,16 +18,17 @@ import "math"
 // test differs): only then does fmaSlow recover the rounding error of s
 // (TwoSum) and move s one float64 step towards the exact sum.
 func fma32(x, y, z float32) float32 {
-	p := float64(x) * float64(y)
-	c := float64(z)
-	s := p + c
+	s := float64(x)*float64(y) + float64(z)
 	if b := math.Float64bits(s); b&(1<<29-1) == 1<<28 || b&(0x7ff<<52) < 0x381<<52 {
-		return fmaSlow(p, c, s)
+		return fmaSlow(x, y, z)
 	}
 	return float32(s)
 }
 
-func fmaSlow(p, c, s float64) float32 {
+func fmaSlow(x, y, z float32) float32 {
+	p := float64(x) * float64(y)
+	c := float64(z)
+	s := p + c
 	bb := s - p
 	e := (p - (s - bb)) + (c - bb)
 	if e != 0 && e == e && halfway32(s) {
@@ -501,8 +502,115 @@ func genericImpl() *impl {
 		subR:     subRGo,
 		divR:     divRGo,
 		muladd:   mulAddGo,
+		d:        generic64(),
 		sum:      sumGo,
 		maxR:     maxGo,
 		minR:     minGo,
 	}
+}
+
+// The float64 kernels in pure Go (each a single IEEE operation, so any
+// correct implementation is bit-identical to the assembly).
+
+func generic64() impl64 {
+	return impl64{
+		neg:  func(dst, x []float64) { map64(dst, x, func(v float64) float64 { return -v }) },
+		abs:  func(dst, x []float64) { map64(dst, x, math.Abs) },
+		sqrt: func(dst, x []float64) { map64(dst, x, math.Sqrt) },
+		rsqrt: func(dst, x []float64) {
+			map64(dst, x, func(v float64) float64 { return 1 / math.Sqrt(v) })
+		},
+		add:    func(dst, x, y []float64) { zip64(dst, x, y, func(a, b float64) float64 { return a + b }) },
+		sub:    func(dst, x, y []float64) { zip64(dst, x, y, func(a, b float64) float64 { return a - b }) },
+		mul:    func(dst, x, y []float64) { zip64(dst, x, y, func(a, b float64) float64 { return a * b }) },
+		div:    func(dst, x, y []float64) { zip64(dst, x, y, func(a, b float64) float64 { return a / b }) },
+		max:    func(dst, x, y []float64) { zip64(dst, x, y, func(a, b float64) float64 { return max(a, b) }) },
+		min:    func(dst, x, y []float64) { zip64(dst, x, y, func(a, b float64) float64 { return min(a, b) }) },
+		addS:   func(dst, x []float64, s float64) { map64(dst, x, func(v float64) float64 { return v + s }) },
+		subS:   func(dst, x []float64, s float64) { map64(dst, x, func(v float64) float64 { return v - s }) },
+		mulS:   func(dst, x []float64, s float64) { map64(dst, x, func(v float64) float64 { return v * s }) },
+		divS:   func(dst, x []float64, s float64) { map64(dst, x, func(v float64) float64 { return v / s }) },
+		maxS:   func(dst, x []float64, s float64) { map64(dst, x, func(v float64) float64 { return max(v, s) }) },
+		minS:   func(dst, x []float64, s float64) { map64(dst, x, func(v float64) float64 { return min(v, s) }) },
+		subR:   func(dst, x []float64, s float64) { map64(dst, x, func(v float64) float64 { return s - v }) },
+		divR:   func(dst, x []float64, s float64) { map64(dst, x, func(v float64) float64 { return s / v }) },
+		muladd: mulAdd64Go,
+		sum: func(x []float64) float64 {
+			return reduce64(x, math.Copysign(0, -1), func(a, v float64) float64 { return a + v })
+		},
+		maxR: func(x []float64) float64 {
+			return reduce64(x, math.Inf(-1), func(a, v float64) float64 { return max(a, v) })
+		},
+		minR: func(x []float64) float64 {
+			return reduce64(x, math.Inf(1), func(a, v float64) float64 { return min(a, v) })
+		},
+	}
+}
+
+// reduce64 is reduceGo for float64: the same 32 lanes and pairwise tree.
+func reduce64(x []float64, neutral float64, op func(acc, v float64) float64) float64 {
+	var acc [32]float64
+	for i := range acc {
+		acc[i] = neutral
+	}
+	for ; len(x) >= 32; x = x[32:] {
+		b := (*[32]float64)(x)
+		for j := range 32 {
+			acc[j] = op(acc[j], b[j])
+		}
+	}
+	for j, v := range x {
+		acc[j] = op(acc[j], v)
+	}
+	for w := 16; w >= 1; w /= 2 {
+		for j := range w {
+			acc[j] = op(acc[j], acc[j+w])
+		}
+	}
+	return acc[0]
+}
+
+func map64(dst, x []float64, f func(float64) float64) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = f(v)
+	}
+}
+
+func zip64(dst, x, y []float64, f func(a, b float64) float64) {
+	dst, y = dst[:len(x)], y[:len(x)]
+	for i, v := range x {
+		dst[i] = f(v, y[i])
+	}
+}
+
+func mulAdd64Go(dst, x, y, z []float64) {
+	dst, y, z = dst[:len(x)], y[:len(x)], z[:len(x)]
+	for i, v := range x {
+		dst[i] = math.FMA(v, y[i], z[i])
+	}
+}
+
+// sum64Go is reduce64 with the addition inlined.
+func sum64Go(x []float64) float64 {
+	var acc [32]float64
+	nz := math.Copysign(0, -1)
+	for i := range acc {
+		acc[i] = nz
+	}
+	for ; len(x) >= 32; x = x[32:] {
+		b := (*[32]float64)(x)
+		for j := range 32 {
+			acc[j] += b[j]
+		}
+	}
+	for j, v := range x {
+		acc[j] += v
+	}
+	for w := 16; w >= 1; w /= 2 {
+		for j := range w {
+			acc[j] += acc[j+w]
+		}
+	}
+	return acc[0]
 }

@@ -19,6 +19,22 @@ type impl struct {
 	muladd func(dst, x, y, z []float32)
 
 	sum, maxR, minR func(x []float32) float32
+
+	d impl64 // the float64 kernels
+}
+
+// impl64 holds a family's float64 kernels.
+type impl64 struct {
+	neg, abs, sqrt, rsqrt func(dst, x []float64)
+
+	add, sub, mul, div, max, min func(dst, x, y []float64)
+
+	addS, subS, mulS, divS, maxS, minS func(dst, x []float64, s float64)
+	subR, divR                         func(dst, x []float64, s float64) // s op x
+
+	muladd func(dst, x, y, z []float64)
+
+	sum, maxR, minR func(x []float64) float64
 }
 
 var (

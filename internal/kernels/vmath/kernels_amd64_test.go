@@ -72,6 +72,27 @@ func TestAsmZeroLength(t *testing.T) {
 			}
 		}
 	}
+	for _, im := range impls {
+		if im.name == "generic" {
+			continue
+		}
+		var f []func(x *float64, n int) float64
+		if im.name == "avx512" {
+			f = []func(x *float64, n int) float64{sum64AVX512, rmax64AVX512, rmin64AVX512}
+		} else {
+			f = []func(x *float64, n int) float64{sum64AVX2, rmax64AVX2, rmin64AVX2}
+		}
+		var b [4]float64
+		if r := f[0](&b[0], 0); r != 0 {
+			t.Errorf("%s sum64 of nothing = %g", im.name, r)
+		}
+		if r := f[1](&b[0], 0); !math.IsInf(r, -1) {
+			t.Errorf("%s max64 of nothing = %g", im.name, r)
+		}
+		if r := f[2](&b[0], 0); !math.IsInf(r, 1) {
+			t.Errorf("%s min64 of nothing = %g", im.name, r)
+		}
+	}
 	for i, v := range buf {
 		if math.Float32bits(v) != math.Float32bits(guardVal) {
 			t.Fatalf("element %d written", i)

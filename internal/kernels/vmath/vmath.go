@@ -29,7 +29,7 @@ func Exp(dst, x []float32) { check2("Exp", dst, x); cur.exp(dst, x) }
 // zero. Error ≤ 1 ULP.
 func Log(dst, x []float32) { check2("Log", dst, x); cur.log(dst, x) }
 
-// Tanh sets dst[i] = tanh(x[i]). Error ≤ 2 ULP.
+// Tanh sets dst[i] = tanh(x[i]). Error ≤ 1 ULP.
 func Tanh(dst, x []float32) { check2("Tanh", dst, x); cur.tanh(dst, x) }
 
 // Logistic sets dst[i] = 1/(1+e^-x[i]). Error ≤ 2 ULP.
@@ -56,7 +56,8 @@ func Abs(dst, x []float32) { check2("Abs", dst, x); cur.abs(dst, x) }
 func Sqrt(dst, x []float32) { check2("Sqrt", dst, x); cur.sqrt(dst, x) }
 
 // Rsqrt sets dst[i] = 1/√x[i], computed as a correctly rounded square root
-// and a correctly rounded division (error < 1 ULP; +Inf at +0, -Inf at -0).
+// and a correctly rounded division (at most 1 ULP from the correctly
+// rounded 1/√x over all non-negative inputs; +Inf at +0, -Inf at -0).
 func Rsqrt(dst, x []float32) { check2("Rsqrt", dst, x); cur.rsqrt(dst, x) }
 
 // Add sets dst[i] = x[i] + y[i].
@@ -143,4 +144,115 @@ func ReduceMin(x []float32) float32 {
 		return posInf
 	}
 	return cur.minR(x)
+}
+
+// The float64 streaming kernels: each is a single IEEE operation per
+// element (MulAdd64 a fused multiply-add), with the same semantics as the
+// float32 kernel of the same name.
+
+func check2d(op string, dst, x []float64) {
+	if len(dst) != len(x) {
+		panic(fmt.Sprintf("vmath.%s: len(dst) = %d, len(x) = %d", op, len(dst), len(x)))
+	}
+}
+
+func check3d(op string, dst, x, y []float64) {
+	if len(dst) != len(x) || len(y) != len(x) {
+		panic(fmt.Sprintf("vmath.%s: len(dst) = %d, len(x) = %d, len(y) = %d", op, len(dst), len(x), len(y)))
+	}
+}
+
+// Neg64 sets dst[i] = -x[i].
+func Neg64(dst, x []float64) { check2d("Neg64", dst, x); cur.d.neg(dst, x) }
+
+// Abs64 sets dst[i] = |x[i]|.
+func Abs64(dst, x []float64) { check2d("Abs64", dst, x); cur.d.abs(dst, x) }
+
+// Sqrt64 sets dst[i] = √x[i].
+func Sqrt64(dst, x []float64) { check2d("Sqrt64", dst, x); cur.d.sqrt(dst, x) }
+
+// Rsqrt64 sets dst[i] = 1/√x[i] (a square root then a division).
+func Rsqrt64(dst, x []float64) { check2d("Rsqrt64", dst, x); cur.d.rsqrt(dst, x) }
+
+// Add64 sets dst[i] = x[i] + y[i].
+func Add64(dst, x, y []float64) { check3d("Add64", dst, x, y); cur.d.add(dst, x, y) }
+
+// Sub64 sets dst[i] = x[i] - y[i].
+func Sub64(dst, x, y []float64) { check3d("Sub64", dst, x, y); cur.d.sub(dst, x, y) }
+
+// Mul64 sets dst[i] = x[i] · y[i].
+func Mul64(dst, x, y []float64) { check3d("Mul64", dst, x, y); cur.d.mul(dst, x, y) }
+
+// Div64 sets dst[i] = x[i] / y[i].
+func Div64(dst, x, y []float64) { check3d("Div64", dst, x, y); cur.d.div(dst, x, y) }
+
+// Max64 sets dst[i] = max(x[i], y[i]) (NaN wins, +0 over -0).
+func Max64(dst, x, y []float64) { check3d("Max64", dst, x, y); cur.d.max(dst, x, y) }
+
+// Min64 sets dst[i] = min(x[i], y[i]) (NaN wins, -0 under +0).
+func Min64(dst, x, y []float64) { check3d("Min64", dst, x, y); cur.d.min(dst, x, y) }
+
+// AddScalar64 sets dst[i] = x[i] + s.
+func AddScalar64(dst, x []float64, s float64) { check2d("AddScalar64", dst, x); cur.d.addS(dst, x, s) }
+
+// SubScalar64 sets dst[i] = x[i] - s.
+func SubScalar64(dst, x []float64, s float64) { check2d("SubScalar64", dst, x); cur.d.subS(dst, x, s) }
+
+// ScalarSub64 sets dst[i] = s - x[i].
+func ScalarSub64(dst []float64, s float64, x []float64) {
+	check2d("ScalarSub64", dst, x)
+	cur.d.subR(dst, x, s)
+}
+
+// MulScalar64 sets dst[i] = x[i] · s.
+func MulScalar64(dst, x []float64, s float64) { check2d("MulScalar64", dst, x); cur.d.mulS(dst, x, s) }
+
+// DivScalar64 sets dst[i] = x[i] / s.
+func DivScalar64(dst, x []float64, s float64) { check2d("DivScalar64", dst, x); cur.d.divS(dst, x, s) }
+
+// ScalarDiv64 sets dst[i] = s / x[i].
+func ScalarDiv64(dst []float64, s float64, x []float64) {
+	check2d("ScalarDiv64", dst, x)
+	cur.d.divR(dst, x, s)
+}
+
+// MaxScalar64 sets dst[i] = max(x[i], s).
+func MaxScalar64(dst, x []float64, s float64) { check2d("MaxScalar64", dst, x); cur.d.maxS(dst, x, s) }
+
+// MinScalar64 sets dst[i] = min(x[i], s).
+func MinScalar64(dst, x []float64, s float64) { check2d("MinScalar64", dst, x); cur.d.minS(dst, x, s) }
+
+// MulAdd64 sets dst[i] = x[i]·y[i] + z[i], rounded once.
+func MulAdd64(dst, x, y, z []float64) {
+	if len(dst) != len(x) || len(y) != len(x) || len(z) != len(x) {
+		panic(fmt.Sprintf("vmath.MulAdd64: len(dst) = %d, len(x) = %d, len(y) = %d, len(z) = %d", len(dst), len(x), len(y), len(z)))
+	}
+	cur.d.muladd(dst, x, y, z)
+}
+
+// Sum64 returns the sum of x in the order Sum uses (32 partial sums, then
+// pairwise); +0 for an empty slice.
+func Sum64(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	return cur.d.sum(x)
+}
+
+// ReduceMax64 returns the largest element of x (NaN wins, +0 over -0);
+// -Inf for an empty slice.
+func ReduceMax64(x []float64) float64 {
+	if len(x) == 0 {
+		return math.Inf(-1)
+	}
+	return cur.d.maxR(x)
+}
+
+// ReduceMin64 returns the smallest element of x (NaN wins, -0 under +0);
+// +Inf for an empty slice.
+func ReduceMin64(x []float64) float64 {
+	if len(x) == 0 {
+		return math.Inf(1)
+	}
+	return cur.d.minR(x)
 }
