@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 	"time"
 
 	"github.com/hlogate/hlogate/internal/diag"
@@ -370,6 +372,12 @@ func start(cfg *Config, exe string, args []string, cg *cgroup, res *Result) (*wo
 		reqW.Close()
 		return nil, diag.New(diag.Internal, "sandbox.start", diag.Pos{}, "pipe: %v", err)
 	}
+	// Large pipe buffers: a request or response of a few MiB then crosses
+	// in a few writes instead of one 64 KiB exchange (two cross-process
+	// wake-ups) after another. Best effort: the kernel caps the size
+	// (/proc/sys/fs/pipe-max-size) and the default still works.
+	growPipe(reqW)
+	growPipe(respW)
 	w := &worker{reqW: reqW, respR: respR, stderr: &capBuffer{max: 16 << 10}, exited: make(chan struct{})}
 	started := make(chan error, 1)
 	go func() {
@@ -471,4 +479,21 @@ func (c *capBuffer) String() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return string(c.b)
+}
+
+// pipeBytes is the pipe buffer size asked for (F_SETPIPE_SZ).
+const pipeBytes = 4 << 20
+
+func growPipe(f *os.File) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = rc.Control(func(fd uintptr) {
+		for size := pipeBytes; size >= 256<<10; size /= 2 {
+			if _, err := unix.FcntlInt(fd, unix.F_SETPIPE_SZ, size); err == nil {
+				return
+			}
+		}
+	})
 }
