@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -171,5 +172,48 @@ func TestHugeSplatNotExpanded(t *testing.T) {
 	_, _, err = p.Run(context.Background(), []*tensor.Tensor{randF32()}, exec.Limits{MaxMemory: 1 << 30})
 	if r := diag.RuleOf(err); r != "limit.memory" {
 		t.Fatalf("got %v, want limit.memory", err)
+	}
+}
+
+// TestSimplify: identities disappear from the plan; x+0 on floats stays
+// (−0 + 0 is +0), and so does x−(−0).
+func TestSimplify(t *testing.T) {
+	m := parse(t, `func.func @main(%x: tensor<4x3xf32>, %k: tensor<4x3xi32>) -> (tensor<4x3xf32>, tensor<4x3xi32>, tensor<4x3xf32>, tensor<4x3xf32>) {
+  %one = stablehlo.constant dense<1.0> : tensor<f32>
+  %ones = stablehlo.broadcast_in_dim %one, dims = [] : (tensor<f32>) -> tensor<4x3xf32>
+  %zero = stablehlo.constant dense<0.0> : tensor<4x3xf32>
+  %nz = stablehlo.constant dense<-0.0> : tensor<4x3xf32>
+  %izero = stablehlo.constant dense<0> : tensor<4x3xi32>
+  %a = stablehlo.multiply %x, %ones : tensor<4x3xf32>
+  %b = stablehlo.divide %a, %ones : tensor<4x3xf32>
+  %c = stablehlo.subtract %b, %zero : tensor<4x3xf32>
+  %d = stablehlo.negate %c : tensor<4x3xf32>
+  %e = stablehlo.negate %d : tensor<4x3xf32>
+  %f = stablehlo.convert %e : tensor<4x3xf32>
+  %g = stablehlo.transpose %f, dims = [0, 1] : (tensor<4x3xf32>) -> tensor<4x3xf32>
+  %h = stablehlo.reshape %g : (tensor<4x3xf32>) -> tensor<4x3xf32>
+  %i = stablehlo.add %k, %izero : tensor<4x3xi32>
+  %p = stablehlo.add %x, %zero : tensor<4x3xf32>
+  %q = stablehlo.subtract %x, %nz : tensor<4x3xf32>
+  func.return %h, %i, %p, %q : tensor<4x3xf32>, tensor<4x3xi32>, tensor<4x3xf32>, tensor<4x3xf32>
+}`)
+	p, err := Compile(m, m.Entry(""), Options{CheckPasses: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := p.Describe(); d.Steps != 2 {
+		t.Errorf("plan %+v: want two steps (the float x+0 and x−(−0))", d)
+	}
+	x := randTensor(rand.New(rand.NewPCG(3, 3)), tensor.F32, []int64{4, 3})
+	x.SetFloat64(0, math.Copysign(0, -1)) // −0: x+0 must give +0
+	k := randTensor(rand.New(rand.NewPCG(4, 4)), tensor.I32, []int64{4, 3})
+	in := []*tensor.Tensor{x, k}
+	diffRun(t, m, in, Options{})
+	got, _, err := p.Run(context.Background(), in, exec.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Signbit(got[2].Float64(0)) {
+		t.Errorf("−0 + 0 gave −0")
 	}
 }

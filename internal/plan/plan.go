@@ -254,6 +254,7 @@ func init() { // not a plain initialiser: lowering compiles loop regions, which 
 	passes = []pass{
 		{"lower", lowerPass},
 		{"fold", foldPass},
+		{"simplify", simplifyPass},
 		{"cse", csePass},
 		{"dce", dcePass},
 		{"fuse", fusePass},
