@@ -11,8 +11,9 @@
 // func.call up to Options.MaxInlineDepth and Options.MaxNodes) and then runs
 // the passes of the passes table in order, each linear (or n log n) in the
 // number of nodes: lowering to kernels, constant folding of small results
-// (through the reference kernels, under FLOP and byte caps),
-// common-subexpression elimination of identical pure ops, dead-code
+// (through the reference kernels, under FLOP and byte caps), algebraic
+// simplification (identities exact under IEEE: x·1, x−0, double negation,
+// no-op layout changes), common-subexpression elimination of identical pure ops, dead-code
 // elimination, fusion of elementwise chains — with broadcasts, transposes
 // and slices that feed a chain read through as views, never materialised —
 // and scheduling with liveness-based buffer reuse and in-place updates.
