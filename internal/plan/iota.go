@@ -16,8 +16,9 @@ func iotaNative(n *node) *native {
 	return &native{kind: kIota, dt: out.dt, odt: out.dt, axis: int(d)}
 }
 
-// iota writes out[idx] = idx[axis]: each run of stride elements (the
-// product of the dimensions after axis) holds one value.
+// iota writes out[idx] = idx[axis]: the first block (the axis and the
+// dimensions after it, each value repeated stride times) is filled, then
+// copied over the blocks of the dimensions before the axis.
 func (r *runState) iota(k *native, out *tensor.Tensor) error {
 	total := out.NumElements()
 	if total == 0 {
@@ -28,21 +29,27 @@ func (r *runState) iota(k *native, out *tensor.Tensor) error {
 		stride *= x
 	}
 	size := out.Shape[k.axis]
-	for base := int64(0); base < total; base += stride * size {
-		for j := int64(0); j < size; j++ {
-			lo, hi := base+j*stride, base+(j+1)*stride
-			switch out.DType {
-			case tensor.F32:
-				fillRun(f32s(out.Data)[lo:hi], float32(j))
-			case tensor.F64:
-				fillRun(f64s(out.Data)[lo:hi], float64(j))
-			case tensor.I32:
-				fillRun(i32s(out.Data)[lo:hi], int32(j))
-			case tensor.I64:
-				fillRun(i64s(out.Data)[lo:hi], j)
-			}
+	for j := int64(0); j < size; j++ {
+		lo, hi := j*stride, (j+1)*stride
+		switch out.DType {
+		case tensor.F32:
+			fillRun(f32s(out.Data)[lo:hi], float32(j))
+		case tensor.F64:
+			fillRun(f64s(out.Data)[lo:hi], float64(j))
+		case tensor.I32:
+			fillRun(i32s(out.Data)[lo:hi], int32(j))
+		case tensor.I64:
+			fillRun(i64s(out.Data)[lo:hi], j)
 		}
-		if err := r.meter(stride * size); err != nil {
+	}
+	block := stride * size * int64(out.DType.Size())
+	if err := r.meter(stride * size); err != nil {
+		return err
+	}
+	for done := block; done < int64(len(out.Data)); {
+		n := copy(out.Data[done:], out.Data[:min(done, int64(len(out.Data))-done)])
+		done += int64(n)
+		if err := r.meter(int64(n) / int64(out.DType.Size())); err != nil {
 			return err
 		}
 	}

@@ -17,7 +17,7 @@ import (
 //
 //	go test ./internal/server -run '^$' -bench 'Sandbox' -count 5
 
-// mlpSrc is a ~1 ms model on the fast engine (one thread, the project
+// mlpSrc is a ~1.4 ms model on the fast engine (one thread, the project
 // machine): seven 64×512 · 512×512 layers with tanh, weights computed in
 // the program (so requests carry only the 128 KiB input, as a model with
 // bound weights would).
