@@ -655,7 +655,7 @@ func winNext(idx, shape []int64) bool {
 func im2col[T floatT](r *runState, cp *convPlan, col, in []T, r0, r1 int64, pos []int64, full [][]int64, rowBuf []int64) error {
 	K, C, sp := cp.k, cp.c, cp.sp
 	var tabArr [8][]int64
-	tabs := tabArr[:0]
+	var tabs [][]int64
 	if sp <= len(tabArr) {
 		tabs = tabArr[:sp]
 	} else {

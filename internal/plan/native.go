@@ -397,7 +397,6 @@ func dotNative(n *node) *native {
 		return nil
 	}
 	ds := dotShape{batch: int(batch), m: int(m), n: int(nn), k: int(k)}
-	nb := len(lb)
 	lorder := concatDims(lb, lf, lc)
 	switch {
 	case isIdentity(lorder):
@@ -414,7 +413,6 @@ func dotNative(n *node) *native {
 	default:
 		ds.rperm = permNative(rhs, rorder)
 	}
-	_ = nb
 	nat := &native{kind: kDot, dt: d, odt: d, dot: ds}
 	if ds.lperm != nil {
 		nat.scratch += lhs.bytes

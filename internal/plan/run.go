@@ -564,7 +564,7 @@ func gatherView(dst, in []byte, sc groupSrc, s, e int64) {
 	}
 	// multi-index of s
 	var idxBuf [8]int64
-	idx := idxBuf[:0]
+	var idx []int64
 	if rank > len(idxBuf) {
 		idx = make([]int64, rank)
 	} else {

@@ -178,18 +178,6 @@ func (cg *cgroup) oomKilled() bool {
 	return cg.v2Dir != "" && counter(filepath.Join(cg.v2Dir, "memory.events"), "oom_kill") > 0
 }
 
-// usage is the group's memory in use now (v1 memory.usage_in_bytes, v2
-// memory.current), 0 when unknown.
-func (cg *cgroup) usage() int64 {
-	switch {
-	case cg.memDir != "":
-		return readInt(filepath.Join(cg.memDir, "memory.usage_in_bytes"))
-	case cg.v2Dir != "":
-		return readInt(filepath.Join(cg.v2Dir, "memory.current"))
-	}
-	return 0
-}
-
 // peak is the group's memory high-water mark (v1
 // memory.max_usage_in_bytes, v2 memory.peak where the kernel has it), 0
 // when unknown.

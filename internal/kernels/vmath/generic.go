@@ -536,7 +536,7 @@ func generic64() impl64 {
 		divR:   func(dst, x []float64, s float64) { map64(dst, x, func(v float64) float64 { return s / v }) },
 		muladd: mulAdd64Go,
 		sum: func(x []float64) float64 {
-			return reduce64(x, math.Copysign(0, -1), func(a, v float64) float64 { return a + v })
+			return sum64Go(x)
 		},
 		maxR: func(x []float64) float64 {
 			return reduce64(x, math.Inf(-1), func(a, v float64) float64 { return max(a, v) })
