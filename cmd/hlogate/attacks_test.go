@@ -85,6 +85,9 @@ func loadAttacks(t *testing.T) []attack {
 func buildBinary(t *testing.T) string {
 	bin := filepath.Join(t.TempDir(), "hlogate")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
+	// As deploy/Dockerfile builds it: without cgo, so the sandboxed
+	// workers also apply Landlock (syscall.AllThreadsSyscall).
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}

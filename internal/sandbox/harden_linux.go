@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -102,19 +103,30 @@ func harden(cpuSeconds uint64, seccompMode string, pidNS bool) (layers []string,
 	}
 	layers = append(layers, "rlimits")
 
-	// no_new_privs is per thread: set it here on a locked thread; the
-	// seccomp TSYNC load below carries it to every thread of the process.
+	// no_new_privs is per thread: set it on every thread (Landlock needs
+	// it there); the seccomp TSYNC load below would carry it too.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		return layers, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
+	if _, _, errno := syscall.AllThreadsSyscall(syscall.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0); errno != 0 {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return layers, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
+		}
 	}
 	layers = append(layers, "no_new_privs")
 
-	// Landlock is not applied yet: the Go bindings need cgo (psx) to reach
-	// every thread in cgo builds, and hlogate builds without cgo. The
-	// seccomp allowlist below has no open/openat/execve/socket at all, so
-	// file and network access are refused by it (and by the namespaces).
+	// Landlock: no filesystem or TCP access and no signals outside the
+	// worker, on every thread. Where the kernel has no Landlock the
+	// seccomp allowlist below (no open, execve or socket at all) and the
+	// namespaces still refuse those.
+	// syscall.AllThreadsSyscall exists only in binaries without cgo
+	// (CGO_ENABLED=0, as deploy/Dockerfile builds); a binary that links
+	// cgo (Go's net resolver does when a C compiler is present) says so.
+	switch name, err := applyLandlock(); {
+	case err == nil:
+		layers = append(layers, name)
+	case errors.Is(err, syscall.ENOTSUP):
+		layers = append(layers, "no-landlock(cgo-build)")
+	}
 
 	action := seccomp.ActionKillProcess
 	if seccompMode == "log" {
