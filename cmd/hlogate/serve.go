@@ -82,6 +82,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	isolation := fset.String("isolation", defaultIsolation, "where programs execute: 'process' (a pool of sandboxed worker processes: namespaces, cgroups, rlimits, no_new_privs, seccomp; Linux) or 'none' (in the server process). By default the server falls back to 'none' with a warning when workers cannot start")
 	engine := fset.String("engine", server.EnginePlan, "execution engine: 'plan' (the fast engine; what it cannot plan runs on the reference) or 'reference' (the simple, metered oracle)")
 	workers := fset.Int("workers", 0, "sandboxed worker processes (default: --max-concurrency)")
+	shareWorkers := fset.Bool("share-workers", false, "let tenants' own programs run in workers that serve other requests (faster; by default each such request gets a fresh worker, so no tenant's program shares a process with another request)")
 	workerRequests := fset.Int("worker-requests", 1000, "requests a worker serves before it is replaced")
 	var workerMemory byteSize
 	fset.Var(&workerMemory, "worker-memory", "cgroup memory limit of each worker (default: 2 × --max-memory + 256MiB); a worker holding more than half of it after a request is replaced")
@@ -134,7 +135,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		switch {
 		case err == nil:
 			defer pool.Close()
-			cfg.Executor = &server.SandboxExecutor{Pool: pool, Engine: *engine}
+			cfg.Executor = &server.SandboxExecutor{Pool: pool, Engine: *engine, ShareWorkers: *shareWorkers}
 			isolationNote = fmt.Sprintf("isolation: process (%d sandboxed workers: %s)", pool.Size(), pool.Layers())
 		case explicit:
 			return fail(stdout, stderr, false, diag.New(diag.Usage, "sandbox.start", diag.Pos{}, "--isolation=process: %v", diag.As(err).Msg).

@@ -214,6 +214,11 @@ type Job struct {
 	Probe string
 	// Engine is "plan" or "" (the reference executor); see Request.
 	Engine string
+	// SingleUse retires the worker after this job, whatever its outcome:
+	// a program from an untrusted tenant then never shares a process with
+	// another request, so a program that broke out of the executor sees
+	// nothing of anyone else's.
+	SingleUse bool
 }
 
 // JobInfo says how a job ran.
@@ -319,10 +324,14 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 	pw.served++
 	pw.cpuNanos, pw.mem = r.CPUNanos, r.MemBytes
 	st := exec.Stats{PeakMemory: r.Stats.PeakMemory, Steps: r.Stats.Steps, Work: r.Stats.Work, FLOPs: r.Stats.FLOPs}
-	if pw.served >= p.cfg.MaxRequests || pw.mem > p.cfg.RecycleMemory || pw.cpuNanos > p.cpuKeep {
+	switch {
+	case job.SingleUse:
+		info.Exit = ExitSingleUse
+		p.retire(pw, ExitSingleUse)
+	case pw.served >= p.cfg.MaxRequests || pw.mem > p.cfg.RecycleMemory || pw.cpuNanos > p.cpuKeep:
 		info.Exit = ExitRecycled
 		p.retire(pw, ExitRecycled)
-	} else {
+	default:
 		p.release(pw)
 	}
 	if r.Err != nil {

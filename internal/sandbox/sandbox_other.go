@@ -59,6 +59,7 @@ type Job struct {
 	Limits    exec.Limits
 	Timeout   time.Duration
 	Probe     string
+	SingleUse bool
 }
 
 // JobInfo says how a job ran.

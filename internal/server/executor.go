@@ -54,6 +54,9 @@ type ExecJob struct {
 	Timeout time.Duration
 	// RequestID and Tenant identify the request (for logs).
 	RequestID, Tenant string
+	// Untrusted: the program is a tenant's own (not the operator's
+	// repository). The sandbox runs it in a worker of its own.
+	Untrusted bool
 
 	// Set by the executor: the worker that ran the job, and why it left
 	// its pool afterwards ("" when it stayed; see sandbox.Exit*).
@@ -184,6 +187,11 @@ type SandboxExecutor struct {
 	// Engine is the workers' engine: EnginePlan ("" too) or
 	// EngineReference.
 	Engine string
+	// ShareWorkers lets tenants' own programs run in workers that serve
+	// other requests before and after. By default each such request gets
+	// a worker of its own, replaced afterwards: no tenant's program shares
+	// a process with another request.
+	ShareWorkers bool
 
 	probe func(*ExecJob) string // tests: a forbidden action for the worker
 }
@@ -219,6 +227,7 @@ func (x *SandboxExecutor) Execute(ctx context.Context, job *ExecJob) ([]*tensor.
 	if engine == EnginePlan {
 		sj.Engine = "plan"
 	}
+	sj.SingleUse = job.Untrusted && !x.ShareWorkers
 	if job.Refine != nil {
 		sj.Refine, sj.DimValues = true, job.Refine.Values
 	}

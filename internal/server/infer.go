@@ -143,7 +143,7 @@ func (s *Server) Infer(ctx context.Context, t *Tenant, req *InferRequest) (resp 
 	}
 	cstart := time.Now()
 	job := &ExecJob{Program: v.prog, Module: mod, Func: fn, Refine: rin, Args: args, Limits: lim.execLimits(),
-		Timeout: timeout, RequestID: rec.reqID, Tenant: rec.tenant}
+		Timeout: timeout, RequestID: rec.reqID, Tenant: rec.tenant, Untrusted: v.model.key.ns != ""}
 	outs, st, err := s.exec.Execute(ctx, job)
 	release()
 	rec.compute, rec.stats = time.Since(cstart), &st

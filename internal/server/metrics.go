@@ -100,10 +100,10 @@ var (
 	workerStartsDesc = prometheus.NewDesc("hlogate_sandbox_worker_starts_total",
 		"Sandboxed worker processes started.", nil, nil)
 	workerExitsDesc = prometheus.NewDesc("hlogate_sandbox_worker_exits_total",
-		"Sandboxed worker processes that left the pool, by reason: recycled (request count, memory or CPU time), crashed, killed (cgroup OOM, seccomp, RLIMIT_CPU), deadline, cancelled, closed.",
+		"Sandboxed worker processes that left the pool, by reason: recycled (request count, memory or CPU time), single_use (ran a tenant's own program), crashed, killed (cgroup OOM, seccomp, RLIMIT_CPU), deadline, cancelled, closed.",
 		[]string{"reason"}, nil)
 	// workerExitReasons are the reason label values, always exported.
-	workerExitReasons = []string{"recycled", "crashed", "killed", "deadline", "cancelled", "closed"}
+	workerExitReasons = []string{"recycled", "single_use", "crashed", "killed", "deadline", "cancelled", "closed"}
 )
 
 func (c *workerCollector) Describe(ch chan<- *prometheus.Desc) {

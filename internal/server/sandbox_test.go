@@ -215,3 +215,31 @@ func TestCheckOutputs(t *testing.T) {
 		}
 	}
 }
+
+// TestTenantProgramsSingleUse: a tenant's own program runs in a worker of
+// its own, retired afterwards; repository models keep their workers;
+// ShareWorkers turns that off.
+func TestTenantProgramsSingleUse(t *testing.T) {
+	for _, share := range []bool{false, true} {
+		t.Run(fmt.Sprintf("share=%v", share), func(t *testing.T) {
+			pool := sandboxPool(t, 2)
+			x := &SandboxExecutor{Pool: pool, ShareWorkers: share}
+			e := newEnv(t, envOpts{cfg: func(c *Config) { c.AllowTenantPrograms = true; c.Executor = x }})
+			wantStatus(t, e.do("POST", "/v2/repository/models/neg/load", "key-alice", loadBody(t, negSrc, `{"inputs":["v"],"outputs":["w"]}`), nil), 200, "")
+			for i := 0; i < 3; i++ {
+				wantStatus(t, e.infer("neg", "key-alice", `{"inputs":[{"name":"v","shape":[3],"datatype":"FP32","data":[1,-2,0.5]}]}`), 200, "")
+				wantStatus(t, e.infer("affine", "key-alice", affineBody()), 200, "")
+			}
+			want := int64(3)
+			if share {
+				want = 0
+			}
+			if got := pool.Stats().Exits[sandbox.ExitSingleUse]; got != want {
+				t.Errorf("%d single-use exits after 3 tenant-program requests, want %d (stats %+v)", got, want, pool.Stats())
+			}
+			if !strings.Contains(e.scrape(), fmt.Sprintf(`hlogate_sandbox_worker_exits_total{reason="single_use"} %d`, want)) && want > 0 {
+				t.Errorf("metrics lack the single-use exits")
+			}
+		})
+	}
+}
