@@ -364,3 +364,17 @@ func TestPoolSweepsStaleCgroups(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPoolExecSingleUse: a tiny job in a worker that is retired after
+// it (a tenant's own program): the pool's throughput is then its rate of
+// starting workers.
+func BenchmarkPoolExecSingleUse(b *testing.B) {
+	p := testPool(b, PoolConfig{MaxRequests: 1 << 30})
+	job := affineJob()
+	job.SingleUse = true
+	for i := 0; i < b.N; i++ {
+		if _, _, _, err := p.Exec(context.Background(), job); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
