@@ -142,13 +142,13 @@ const defaultCacheEntries = 32
 
 // Why a worker left a pool.
 const (
-	ExitRecycled  = "recycled"  // served MaxRequests, or grew past RecycleMemory or its CPU headroom
+	ExitRecycled  = "recycled"   // served MaxRequests, or grew past RecycleMemory or its CPU headroom
 	ExitSingleUse = "single_use" // ran a Job marked SingleUse (an untrusted tenant's program)
-	ExitCrashed   = "crashed"   // died on its own (a Go fatal error, a bad frame)
-	ExitKilled    = "killed"    // killed by the kernel: cgroup OOM, seccomp, RLIMIT_CPU
-	ExitDeadline  = "deadline"  // killed at its request's deadline plus the margin
-	ExitCancelled = "cancelled" // killed because its request was cancelled
-	ExitClosed    = "closed"    // the pool closed
+	ExitCrashed   = "crashed"    // died on its own (a Go fatal error, a bad frame)
+	ExitKilled    = "killed"     // killed by the kernel: cgroup OOM, seccomp, RLIMIT_CPU
+	ExitDeadline  = "deadline"   // killed at its request's deadline plus the margin
+	ExitCancelled = "cancelled"  // killed because its request was cancelled
+	ExitClosed    = "closed"     // the pool closed
 )
 
 var exitReasons = []string{ExitRecycled, ExitSingleUse, ExitCrashed, ExitKilled, ExitDeadline, ExitCancelled, ExitClosed}
