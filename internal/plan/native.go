@@ -105,10 +105,12 @@ var ewUnary = map[string]ewCode{
 func isFloat(d tensor.DType) bool { return d == tensor.F32 || d == tensor.F64 }
 func isInt(d tensor.DType) bool   { return d == tensor.I32 || d == tensor.I64 }
 
-// plainElem reports element types whose storage is whole bytes, for the
+// plainElem reports element types stored in whole bytes each, for the
 // layout kernels (which only move bytes).
 func plainElem(v *value) bool {
-	return v.typ.Elem.Quant == nil && v.dt.Size()*8 == v.dt.Bits() && v.dt.Size() > 0
+	// Sub-byte types (i1, i2, i4, f4, f6) are stored one element per
+	// byte, so a layout copy moves them as bytes too.
+	return v.typ.Elem.Quant == nil && v.dt.Size() > 0
 }
 
 // supportNative returns the native kernel for n, or nil.
