@@ -217,3 +217,30 @@ func TestSimplify(t *testing.T) {
 		t.Errorf("−0 + 0 gave −0")
 	}
 }
+
+// TestGatherRows: the embedding-lookup gather runs natively and clamps
+// out-of-range indices exactly as the reference does.
+func TestGatherRows(t *testing.T) {
+	for _, c := range []struct{ tab, idx string }{{"f32", "i32"}, {"f64", "i64"}, {"i32", "i32"}, {"i1", "i64"}} {
+		src := fmt.Sprintf(`func.func @main(%%t: tensor<7x5x%[1]s>, %%i: tensor<3x4x1x%[2]s>) -> tensor<3x4x5x%[1]s> {
+  %%g = "stablehlo.gather"(%%t, %%i) <{dimension_numbers = #stablehlo.gather<offset_dims = [2], collapsed_slice_dims = [0], start_index_map = [0], index_vector_dim = 2>, indices_are_sorted = false, slice_sizes = array<i64: 1, 5>}> : (tensor<7x5x%[1]s>, tensor<3x4x1x%[2]s>) -> tensor<3x4x5x%[1]s>
+  func.return %%g : tensor<3x4x5x%[1]s>
+}`, c.tab, c.idx)
+		m := parse(t, src)
+		p, err := Compile(m, m.Entry(""), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := p.Describe(); d.Fallback != 0 {
+			t.Errorf("%v: gather not native: %+v", c, d)
+		}
+		r := rand.New(rand.NewPCG(8, 8))
+		td, _ := tensor.ParseDType(c.tab)
+		id, _ := tensor.ParseDType(c.idx)
+		idx, _ := tensor.New(id, []int64{3, 4, 1}, 1<<20)
+		for i, v := range []int64{0, 6, -1, 7, 100, -100, 3, 2, 5, 1, 4, 6} {
+			idx.SetInt64(int64(i), v)
+		}
+		diffRun(t, m, []*tensor.Tensor{randTensor(r, td, []int64{7, 5}), idx}, Options{})
+	}
+}

@@ -20,6 +20,7 @@ const (
 	kDot
 	kWhile
 	kIota
+	kGather
 	kConv   // convolution (conv.go)
 	kWindow // reduce_window (window.go)
 )
@@ -211,6 +212,8 @@ func supportNative(n *node) *native {
 		return windowNative(n)
 	case "stablehlo.iota":
 		return iotaNative(n)
+	case "stablehlo.gather":
+		return gatherNative(n)
 	}
 	return scalarNative(n)
 }

@@ -367,6 +367,8 @@ func (r *runState) runStep(st *step, scratch []byte) error {
 		err = r.reduce(k, out, ins[0], ins[1])
 	case kIota:
 		err = r.iota(k, out)
+	case kGather:
+		err = r.gatherRows(out, ins[0], ins[1])
 	case kDot:
 		err = r.dot(k, out, ins[0], ins[1], scratch)
 	case kConv:
