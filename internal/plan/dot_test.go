@@ -244,3 +244,36 @@ func TestGatherRows(t *testing.T) {
 		diffRun(t, m, []*tensor.Tensor{randTensor(r, td, []int64{7, 5}), idx}, Options{})
 	}
 }
+
+// TestBoolReduce: jnp.any / jnp.all (reduce with or / and over i1) run
+// natively over leading, trailing and middle dimensions.
+func TestBoolReduce(t *testing.T) {
+	for _, body := range []string{"or", "and", "maximum", "minimum"} {
+		for _, dims := range []string{"0", "1", "2", "0, 2", "0, 1, 2"} {
+			out := map[string]string{"0": "5x6", "1": "4x6", "2": "4x5", "0, 2": "5", "0, 1, 2": ""}[dims]
+			ot := "tensor<i1>"
+			if out != "" {
+				ot = "tensor<" + out + "xi1>"
+			}
+			src := fmt.Sprintf(`func.func @main(%%x: tensor<4x5x6xi1>, %%i: tensor<i1>) -> %[3]s {
+  %%r = stablehlo.reduce(%%x init: %%i) applies stablehlo.%[1]s across dimensions = [%[2]s] : (tensor<4x5x6xi1>, tensor<i1>) -> %[3]s
+  func.return %%r : %[3]s
+}`, body, dims, ot)
+			m := parse(t, src)
+			p, err := Compile(m, m.Entry(""), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := p.Describe(); d.Fallback != 0 {
+				t.Errorf("%s over [%s]: not native", body, dims)
+			}
+			r := rand.New(rand.NewPCG(uint64(len(dims)), 5))
+			for _, init := range []byte{0, 1} {
+				x := randTensor(r, tensor.Bool, []int64{4, 5, 6})
+				it, _ := tensor.New(tensor.Bool, nil, 1)
+				it.Data[0] = init
+				diffRun(t, m, []*tensor.Tensor{x, it}, Options{})
+			}
+		}
+	}
+}

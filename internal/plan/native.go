@@ -321,11 +321,14 @@ func reduceNative(n *node) *native {
 	}
 	in, init, out := n.in[0], n.in[1], n.out[0]
 	d := in.dt
-	if !(isFloat(d) || isInt(d)) || init.dt != d || out.dt != d || init.n != 1 {
+	if !(isFloat(d) || isInt(d) || d == tensor.Bool) || init.dt != d || out.dt != d || init.n != 1 {
 		return nil
 	}
 	c, ok := binopBody(n.op.Regions[0], d) // window.go
 	if !ok {
+		return nil
+	}
+	if d == tensor.Bool && c != eMax && c != eMin { // jnp.any, jnp.all: or and and
 		return nil
 	}
 	dims, ok := ir.Ints(n.op.Attr("dimensions"))
@@ -480,7 +483,7 @@ func permNative(v *value, perm []int64) *native {
 // ---- elementwise evaluation on one chunk ----
 
 type floatT interface{ ~float32 | ~float64 }
-type intT interface{ ~int32 | ~int64 }
+type intT interface{ ~int32 | ~int64 | ~uint8 } // uint8: bool reductions
 
 func maxF[T floatT](x, y T) T {
 	switch {

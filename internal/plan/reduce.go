@@ -25,6 +25,8 @@ func (r *runState) reduce(k *native, out, in, init *tensor.Tensor) error {
 		return reduceT(r, k, i32s(out.Data), i32s(in.Data), i32s(init.Data)[0], in.Shape, opInt[int32](k.code))
 	case tensor.I64:
 		return reduceT(r, k, i64s(out.Data), i64s(in.Data), i64s(init.Data)[0], in.Shape, opInt[int64](k.code))
+	case tensor.Bool: // bytes 0 and 1: any is max, all is min
+		return reduceT(r, k, out.Data, in.Data, init.Data[0], in.Shape, opInt[uint8](k.code))
 	}
 	return nil
 }

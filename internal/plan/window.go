@@ -138,6 +138,15 @@ func binopBody(r *ir.Region, d tensor.DType) (ewCode, bool) {
 	if !(a0 == b.Args[0] && a1 == b.Args[1] || a0 == b.Args[1] && a1 == b.Args[0]) {
 		return 0, false
 	}
+	if d == tensor.Bool { // on {0, 1}: or is max, and is min
+		switch body.Name {
+		case "stablehlo.or", "stablehlo.maximum":
+			return eMax, true
+		case "stablehlo.and", "stablehlo.minimum":
+			return eMin, true
+		}
+		return 0, false
+	}
 	switch body.Name {
 	case "stablehlo.add":
 		return eAdd, true
