@@ -19,8 +19,8 @@ func gatherNative(n *node) *native {
 	if len(op.shape) != 2 || !plainElem(op) || out.dt != op.dt || !(idx.dt == tensor.I32 || idx.dt == tensor.I64) || idx.typ.Elem.Quant != nil {
 		return nil
 	}
-	ir_ := len(idx.shape)
-	if ir_ == 0 || idx.shape[ir_-1] != 1 {
+	ni := len(idx.shape)
+	if ni == 0 || idx.shape[ni-1] != 1 {
 		return nil
 	}
 	s, _ := n.op.Attr("dimension_numbers").(*ir.StructAttr)
@@ -40,33 +40,21 @@ func gatherNative(n *node) *native {
 		return v
 	}
 	ivd, ok := ir.Int(s.Fields.Get("index_vector_dim"))
-	if !ok || ivd != int64(ir_-1) || !equalInts(list("offset_dims"), []int64{int64(ir_ - 1)}) ||
-		!equalInts(list("collapsed_slice_dims"), []int64{0}) || !equalInts(list("start_index_map"), []int64{0}) ||
+	if !ok || ivd != int64(ni-1) || !sameShape(list("offset_dims"), []int64{int64(ni - 1)}) ||
+		!sameShape(list("collapsed_slice_dims"), []int64{0}) || !sameShape(list("start_index_map"), []int64{0}) ||
 		len(list("operand_batching_dims")) != 0 || len(list("start_indices_batching_dims")) != 0 {
 		return nil
 	}
 	// result: the index batch shape, then D
-	if len(out.shape) != ir_ || out.shape[ir_-1] != op.shape[1] {
+	if len(out.shape) != ni || out.shape[ni-1] != op.shape[1] {
 		return nil
 	}
-	for i := 0; i < ir_-1; i++ {
+	for i := 0; i < ni-1; i++ {
 		if out.shape[i] != idx.shape[i] {
 			return nil
 		}
 	}
 	return &native{kind: kGather, dt: op.dt, odt: op.dt}
-}
-
-func equalInts(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // gatherRows copies row clamp(idx[i]) of the table to row i of out.
