@@ -505,7 +505,7 @@ func (r *runState) groupChunks(g *group, args [][][]byte, buf func(int) []byte, 
 		e := min(hi, s+chunk)
 		for k, sc := range g.srcs {
 			if sc.view != nil && !sc.splat {
-				gatherView(buf(sc.buf), src[k].Data, sc, s, e)
+				gatherView(buf(sc.buf), src[k].Data, sc.view, sc.shape, int64(sc.v.dt.Size()), s, e)
 			}
 		}
 		for i, m := range g.members {
@@ -555,10 +555,8 @@ func fillSplat(dst, elem []byte, es, cnt int) {
 // gatherView writes elements [s, e) of the strided view sc of in to dst:
 // element at out index idx is in[base + Σ idx[d]·istr[d]], a run of the
 // last dimension at a time.
-func gatherView(dst, in []byte, sc groupSrc, s, e int64) {
-	k := sc.view
-	es := int64(sc.v.dt.Size())
-	rank := len(sc.shape)
+func gatherView(dst, in []byte, k *native, shape []int64, es, s, e int64) {
+	rank := len(shape)
 	if rank == 0 {
 		copy(dst[:es], in[k.base*es:(k.base+1)*es])
 		return
@@ -573,10 +571,10 @@ func gatherView(dst, in []byte, sc groupSrc, s, e int64) {
 	}
 	rem := s
 	for d := rank - 1; d >= 0; d-- {
-		idx[d] = rem % sc.shape[d]
-		rem /= sc.shape[d]
+		idx[d] = rem % shape[d]
+		rem /= shape[d]
 	}
-	inner := sc.shape[rank-1]
+	inner := shape[rank-1]
 	is := k.istr[rank-1]
 	for pos := s; pos < e; {
 		off := k.base
@@ -595,7 +593,7 @@ func gatherView(dst, in []byte, sc groupSrc, s, e int64) {
 		}
 		pos += run
 		idx[rank-1] += run
-		for d := rank - 1; d > 0 && idx[d] >= sc.shape[d]; d-- {
+		for d := rank - 1; d > 0 && idx[d] >= shape[d]; d-- {
 			idx[d] = 0
 			idx[d-1]++
 		}
@@ -616,7 +614,8 @@ func gatherStrided(dst, in []byte, off, is, run, es int64) {
 		}
 	default:
 		for j := int64(0); j < run; j++ {
-			dst[j] = in[off+j*is]
+			p := (off + j*is) * es
+			copy(dst[j*es:(j+1)*es], in[p:p+es])
 		}
 	}
 }
@@ -667,62 +666,16 @@ func (r *runState) runFallback(n *node) error {
 }
 
 // strided copies out[idx] = in[base + Σ idx[d]·istr[d]] (broadcast,
-// transpose, slice), a row of the last dimension at a time.
+// transpose, slice) in metered blocks, with the fused chains' view
+// gatherer.
 func (r *runState) strided(k *native, out, in *tensor.Tensor) error {
 	es := int64(out.DType.Size())
-	rank := len(out.Shape)
 	total := out.NumElements()
-	if total == 0 {
-		return nil
-	}
-	if rank == 0 {
-		copy(out.Data, in.Data[k.base*es:(k.base+1)*es])
-		return nil
-	}
-	inner := out.Shape[rank-1]
-	is := k.istr[rank-1]
-	idx := make([]int64, rank)
-	for o := int64(0); o < total; o += inner {
-		off := k.base
-		for d := 0; d < rank-1; d++ {
-			off += idx[d] * k.istr[d]
-		}
-		dst := out.Data[o*es : (o+inner)*es]
-		switch {
-		case is == 1:
-			copy(dst, in.Data[off*es:(off+inner)*es])
-		case is == 0:
-			e := in.Data[off*es : (off+1)*es]
-			for j := int64(0); j < inner; j++ {
-				copy(dst[j*es:], e)
-			}
-		default:
-			switch es {
-			case 4:
-				d4, s4 := f32s(dst), f32s(in.Data)
-				for j := int64(0); j < inner; j++ {
-					d4[j] = s4[off+j*is]
-				}
-			case 8:
-				d8, s8 := f64s(dst), f64s(in.Data)
-				for j := int64(0); j < inner; j++ {
-					d8[j] = s8[off+j*is]
-				}
-			default:
-				for j := int64(0); j < inner; j++ {
-					s := (off + j*is) * es
-					copy(dst[j*es:(j+1)*es], in.Data[s:s+es])
-				}
-			}
-		}
-		for d := rank - 2; d >= 0; d-- {
-			idx[d]++
-			if idx[d] < out.Shape[d] {
-				break
-			}
-			idx[d] = 0
-		}
-		if err := r.meter(inner); err != nil {
+	const block = 1 << 16
+	for s := int64(0); s < total; s += block {
+		e := min(total, s+block)
+		gatherView(out.Data[s*es:e*es], in.Data, k, out.Shape, es, s, e)
+		if err := r.meter(e - s); err != nil {
 			return err
 		}
 	}
