@@ -209,7 +209,9 @@ func csePass(g *graph) error {
 func konstKey(v *value) string { return v.typ.String() + "|" + string(v.konst.Data) }
 
 // dcePass removes pure nodes none of whose results is used, and counts
-// the uses of every value by the remaining nodes and the outputs.
+// the uses of every value by the remaining nodes and the outputs. After
+// fusion a group's root reads for all its members (its sources, views
+// included), so layout nodes that only fed views go too.
 func dcePass(g *graph) error {
 	for _, v := range g.vals {
 		v.uses = 0
@@ -222,6 +224,13 @@ func dcePass(g *graph) error {
 		if n.dead {
 			continue
 		}
+		reads := [][]*value{n.in, n.capt}
+		if n.grp != nil && n.grp.refs != nil {
+			if n.grp.out != n.out[0] {
+				continue // a member: its root reads for it
+			}
+			reads = [][]*value{n.grp.values()}
+		}
 		used := false
 		for _, v := range n.out {
 			if v.uses > 0 {
@@ -232,11 +241,10 @@ func dcePass(g *graph) error {
 			n.dead = true
 			continue
 		}
-		for _, v := range n.in {
-			v.uses++
-		}
-		for _, v := range n.capt {
-			v.uses++
+		for _, l := range reads {
+			for _, v := range l {
+				v.uses++
+			}
 		}
 	}
 	live := g.nodes[:0]
@@ -368,7 +376,7 @@ func fusePass(g *graph) error {
 		}
 	}
 	if removed {
-		dropUnread(g)
+		return dcePass(g)
 	}
 	return nil
 }
@@ -431,52 +439,6 @@ func viewSource(v *value) groupSrc {
 		}
 	}
 	return groupSrc{v: d.in[0], view: d.nat, vn: v.n, shape: v.shape, splat: splat}
-}
-
-// dropUnread removes layout nodes whose results nothing reads any more
-// (every reader is a group that reads through a view) and recounts uses.
-func dropUnread(g *graph) {
-	for _, v := range g.vals {
-		v.uses = 0
-	}
-	for _, v := range g.outs {
-		v.uses++
-	}
-	for i := len(g.nodes) - 1; i >= 0; i-- {
-		n := g.nodes[i]
-		var reads []*value
-		switch {
-		case n.grp != nil && n.grp.out == n.out[0]:
-			reads = n.grp.values()
-		case n.grp != nil:
-			continue // a member: its group's root reads for it
-		default:
-			reads = append(append(reads, n.in...), n.capt...)
-			if n.fb != nil {
-				reads = n.fb.args
-			}
-		}
-		used := false
-		for _, v := range n.out {
-			if v.uses > 0 {
-				used = true
-			}
-		}
-		if n.grp == nil && !used && isPure(n.op) {
-			n.dead = true
-			continue
-		}
-		for _, v := range reads {
-			v.uses++
-		}
-	}
-	live := g.nodes[:0]
-	for _, n := range g.nodes {
-		if !n.dead {
-			live = append(live, n)
-		}
-	}
-	g.nodes = live
 }
 
 // maxGroup bounds a fused chain (and keeps fusion linear).
