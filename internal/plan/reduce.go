@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"sync"
-
 	"github.com/hlogate/hlogate/internal/kernels/vmath"
 	"github.com/hlogate/hlogate/tensor"
 )
@@ -134,29 +132,16 @@ func reduceF32(r *runState, k *native, out, in []float32, init float32, shape []
 		if parts <= 1 {
 			return true, fold(0, C, func(int) error { return r.meter(int64(C)) })
 		}
-		errs := make([]error, parts)
-		var wg sync.WaitGroup
-		for t := 0; t < parts; t++ {
+		return true, r.parallel(parts, func(t int) (int64, error) {
 			lo, hi := C*t/parts, C*(t+1)/parts
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[t] = fold(lo, hi, func(i int) error {
-					if i%256 == 255 {
-						return ctxErr(r.ctx)
-					}
-					return nil
-				})
-			}()
-		}
-		wg.Wait()
-		r.work += int64(rows) * int64(C)
-		for _, err := range errs {
-			if err != nil {
-				return true, err
-			}
-		}
-		return true, ctxErr(r.ctx)
+			err := fold(lo, hi, func(i int) error {
+				if i%256 == 255 {
+					return ctxErr(r.ctx)
+				}
+				return nil
+			})
+			return int64(rows) * int64(hi-lo), err
+		})
 	}
 	return false, nil
 }
@@ -181,18 +166,11 @@ func (r *runState) split(n, cost int, fn func(lo, hi int)) error {
 		}
 		return nil
 	}
-	var wg sync.WaitGroup
-	for t := 0; t < parts; t++ {
+	return r.parallel(parts, func(t int) (int64, error) {
 		lo, hi := n*t/parts, n*(t+1)/parts
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(lo, hi)
-		}()
-	}
-	wg.Wait()
-	r.work += int64(n) * int64(cost)
-	return ctxErr(r.ctx)
+		fn(lo, hi)
+		return int64(hi-lo) * int64(cost), nil
+	})
 }
 
 // vecSumMin is the shortest f32 row summed with vector partial sums.

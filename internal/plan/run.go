@@ -442,27 +442,40 @@ func (r *runState) runGroup(g *group, scratch []byte) error {
 	}
 	// ranges of whole chunks
 	chunks := (total + chunk - 1) / chunk
+	err := r.parallel(int(parts), func(t int) (int64, error) {
+		lo, hi := min(total, chunks*int64(t)/parts*chunk), min(total, chunks*int64(t+1)/parts*chunk)
+		return r.groupRange(g, scratch[int64(t)*per:int64(t+1)*per], src, out, lo, hi, false)
+	})
+	if err != nil {
+		return err
+	}
+	return r.meter(0)
+}
+
+// parallel runs fn(0), …, fn(parts−1) on their own goroutines, adds the
+// work they report to the meter's count and returns the first error. The
+// workers check the context themselves (r.meter is not safe for them).
+func (r *runState) parallel(parts int, fn func(t int) (int64, error)) error {
 	errs := make([]error, parts)
 	work := make([]int64, parts)
 	var wg sync.WaitGroup
-	for t := int64(0); t < parts; t++ {
-		lo, hi := min(total, chunks*t/parts*chunk), min(total, chunks*(t+1)/parts*chunk)
+	for t := range parts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			work[t], errs[t] = r.groupRange(g, scratch[t*per:(t+1)*per], src, out, lo, hi, false)
+			work[t], errs[t] = fn(t)
 		}()
 	}
 	wg.Wait()
-	for t := range parts {
-		r.work += work[t]
+	for _, w := range work {
+		r.work += w
 	}
 	for _, err := range errs {
 		if err != nil {
 			return err
 		}
 	}
-	return r.meter(0)
+	return ctxErr(r.ctx)
 }
 
 // parallelMin is the fewest elements an op is split across threads for.
