@@ -1,7 +1,6 @@
 package server
 
 import (
-	"container/list"
 	"context"
 	"sync"
 	"time"
@@ -83,7 +82,7 @@ type ExecProgram struct {
 // executor.
 type inProcess struct {
 	engine string
-	plans  *planCache
+	s      *Server
 }
 
 // analyze is the static cost of fn. On the fast engine its memory bound is
@@ -94,12 +93,12 @@ type inProcess struct {
 //
 // Programs the server's own limits refuse on the reference's analysis
 // are not planned at all: admission rejects them without the work.
-func (s *Server) analyze(m *ir.Module, fn *ir.Func) (*cost.Report, error) {
+func (s *Server) analyze(v *version, m *ir.Module, fn *ir.Func) (*cost.Report, error) {
 	rep, err := cost.Analyze(m, fn)
 	if err != nil || s.plans == nil || rep.Admit(s.cfg.Limits.budget()) != nil {
 		return rep, err
 	}
-	e, err := s.plans.get(m, fn)
+	e, err := s.planFor(v, m, fn)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +118,7 @@ func (x *inProcess) Execute(ctx context.Context, job *ExecJob) ([]*tensor.Tensor
 	if x.engine == EngineReference {
 		return exec.Run(ctx, job.Module, job.Func, job.Args, job.Limits)
 	}
-	e, err := x.plans.get(job.Module, job.Func)
+	e, err := x.s.planFor(nil, job.Module, job.Func)
 	if err != nil {
 		return nil, exec.Stats{}, err
 	}
@@ -132,49 +131,24 @@ const (
 	EngineReference = "reference"
 )
 
-// planCache is a bounded LRU of compiled plans by function (a model
-// version's entry, or one of its shape refinements).
-type planCache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[*ir.Func]*list.Element
-}
-
+// planEntry is a compiled function and the version it belongs to (nil
+// when compiled for a run after its entry was dropped).
 type planEntry struct {
-	fn  *ir.Func
+	v   *version
 	exe *plan.Executable
 }
 
-func newPlanCache(n int) *planCache {
-	return &planCache{max: n, ll: list.New(), items: map[*ir.Func]*list.Element{}}
-}
-
-func (c *planCache) get(m *ir.Module, fn *ir.Func) (*plan.Executable, error) {
-	c.mu.Lock()
-	if el, ok := c.items[fn]; ok {
-		c.ll.MoveToFront(el)
-		c.mu.Unlock()
-		return el.Value.(*planEntry).exe, nil
+// planFor returns fn's compiled plan, compiling it on a miss (outside any
+// lock: two requests racing compile twice and keep one).
+func (s *Server) planFor(v *version, m *ir.Module, fn *ir.Func) (*plan.Executable, error) {
+	if e, ok := s.plans.get(fn); ok {
+		return e.exe, nil
 	}
-	c.mu.Unlock()
-	// Compile outside the lock; two requests racing compile twice, once.
-	e, err := plan.Prepare(m, fn, plan.Options{})
+	exe, err := plan.Prepare(m, fn, plan.Options{})
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[fn]; ok {
-		return el.Value.(*planEntry).exe, nil
-	}
-	c.items[fn] = c.ll.PushFront(&planEntry{fn: fn, exe: e})
-	for c.ll.Len() > c.max {
-		back := c.ll.Back()
-		c.ll.Remove(back)
-		delete(c.items, back.Value.(*planEntry).fn)
-	}
-	return e, nil
+	return s.plans.add(fn, planEntry{v: v, exe: exe}).exe, nil
 }
 
 // SandboxExecutor runs programs in a pool of sandboxed worker processes

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"container/list"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hlogate/hlogate/internal/cost"
@@ -433,14 +431,14 @@ func (s *Server) costFor(v *version, args []*tensor.Tensor) (*ir.Module, *ir.Fun
 	if fn == nil {
 		return nil, nil, nil, nil, errf(diag.Internal, "internal.refine", "the refined program lost its entry function")
 	}
-	if rep := s.costs.get(rm); rep != nil {
-		return rm, fn, rep, &in, nil
+	if e, ok := s.costs.get(rm); ok {
+		return rm, fn, e.rep, &in, nil
 	}
-	rep, err := s.analyze(rm, fn)
+	rep, err := s.analyze(v, rm, fn)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	s.costs.put(v, rm, rep)
+	s.costs.add(rm, costEntry{v: v, rep: rep})
 	return rm, fn, rep, &in, nil
 }
 
@@ -463,60 +461,11 @@ func scalarInt(t *tensor.Tensor) (int64, bool) {
 	return int64(u), true
 }
 
-// costCache keeps the cost reports of refined programs, LRU, bounded.
-type costCache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[*ir.Module]*list.Element
-}
-
+// costEntry is a refined program's cost report, and the version it
+// refines (so that unloading the version drops it).
 type costEntry struct {
-	mod *ir.Module
 	v   *version
 	rep *cost.Report
-}
-
-func newCostCache(n int) *costCache {
-	return &costCache{max: n, ll: list.New(), items: map[*ir.Module]*list.Element{}}
-}
-
-func (c *costCache) get(m *ir.Module) *cost.Report {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[m]; ok {
-		c.ll.MoveToFront(el)
-		return el.Value.(*costEntry).rep
-	}
-	return nil
-}
-
-func (c *costCache) put(v *version, m *ir.Module, rep *cost.Report) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.items[m]; ok {
-		return
-	}
-	c.items[m] = c.ll.PushFront(&costEntry{mod: m, v: v, rep: rep})
-	for c.ll.Len() > c.max {
-		back := c.ll.Back()
-		c.ll.Remove(back)
-		delete(c.items, back.Value.(*costEntry).mod)
-	}
-}
-
-// purge drops the reports of a version's refinements.
-func (c *costCache) purge(v *version) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for el := c.ll.Front(); el != nil; {
-		next := el.Next()
-		if e := el.Value.(*costEntry); e.v == v {
-			c.ll.Remove(el)
-			delete(c.items, e.mod)
-		}
-		el = next
-	}
 }
 
 // record collects what the metrics and the audit log say about one call.

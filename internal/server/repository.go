@@ -284,7 +284,10 @@ func (s *Server) replaceLocked(key modelKey, m *model) {
 	if old := s.repo.models[key]; old != nil {
 		for _, v := range old.versions {
 			s.refined.Purge(v.mod)
-			s.costs.purge(v)
+			s.costs.purge(func(e costEntry) bool { return e.v == v })
+			if s.plans != nil {
+				s.plans.purge(func(e planEntry) bool { return e.v == v })
+			}
 			s.anom.forget(v)
 		}
 	}
@@ -550,7 +553,7 @@ func (s *Server) buildVersion(fsys fs.FS, m *model, n int64, cfg *ModelConfig, l
 		v.dimArgs = refine.DimArgs(fn)
 		return v, nil
 	}
-	rep, err := s.analyze(mod, fn)
+	rep, err := s.analyze(v, mod, fn)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/hlogate/hlogate/internal/diag"
+	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/internal/policy"
 	"github.com/hlogate/hlogate/internal/refine"
 )
@@ -99,14 +100,14 @@ type Server struct {
 
 	repo    *repository
 	refined *refine.Cache
-	costs   *costCache
+	costs   *lru[*ir.Module, costEntry] // cost reports of refined programs
 	sched   *scheduler
 	metrics *metrics
 	audit   *slog.Logger
 	anom    *detector
 	bodies  *bodyBudget
 	exec    Executor
-	plans   *planCache // the fast engine's compiled functions (nil: reference engine)
+	plans   *lru[*ir.Func, planEntry] // the fast engine's compiled functions (nil: reference engine)
 
 	ready    atomic.Bool
 	draining atomic.Bool
@@ -157,7 +158,7 @@ func New(cfg Config) (*Server, error) {
 		policy:  cfg.Policy,
 		now:     cfg.Now,
 		refined: refine.NewCache(cfg.RefineCacheEntries, 0, refine.Limits{}),
-		costs:   newCostCache(cfg.RefineCacheEntries),
+		costs:   newLRU[*ir.Module, costEntry](cfg.RefineCacheEntries),
 		audit:   slog.New(slog.NewJSONHandler(audit, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		drainCh: make(chan struct{}),
 		bodies:  &bodyBudget{max: 8 * cfg.MaxBodyBytes},
@@ -170,10 +171,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: engine %q is neither %q nor %q", cfg.Engine, EnginePlan, EngineReference)
 	}
 	if cfg.Engine != EngineReference {
-		s.plans = newPlanCache(256)
+		s.plans = newLRU[*ir.Func, planEntry](256)
 	}
 	if s.exec == nil {
-		s.exec = &inProcess{engine: cfg.Engine, plans: s.plans}
+		s.exec = &inProcess{engine: cfg.Engine, s: s}
 	}
 	ts, err := newTenantSet(cfg.Tenants, &s.cfg, s.now())
 	if err != nil {
