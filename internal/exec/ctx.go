@@ -201,6 +201,14 @@ func (c *Ctx) checkContext() error {
 	return nil
 }
 
+// StepLimitError is the error of a run that took more than max steps
+// (rule limit.steps), as every engine reports it.
+func StepLimitError(max int64) *diag.Error {
+	return diag.New(diag.Limit, "limit.steps", diag.Pos{},
+		"the program took more than %d steps (loop iterations and region calls)", max).
+		WithHint("raise --max-steps if the loop is meant to run this long")
+}
+
 // Step counts one loop iteration or region invocation against MaxSteps and
 // checks for cancellation.
 func (c *Ctx) Step() error {
@@ -209,9 +217,7 @@ func (c *Ctx) Step() error {
 	}
 	c.steps++
 	if c.steps > c.lim.MaxSteps {
-		return diag.New(diag.Limit, "limit.steps", diag.Pos{},
-			"the program took more than %d steps (loop iterations and region calls)", c.lim.MaxSteps).
-			WithHint("raise --max-steps if the loop is meant to run this long")
+		return StepLimitError(c.lim.MaxSteps)
 	}
 	if c.steps&255 == 0 { // every 256 steps: well under a millisecond
 		return c.checkContext()

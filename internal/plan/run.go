@@ -100,7 +100,9 @@ func (p *Plan) Run(ctx context.Context, inputs []*tensor.Tensor, lim exec.Limits
 	}
 	r.steps = 1 + p.calls
 	if r.steps > lim.MaxSteps {
-		return nil, r.stats(), diag.New(diag.Limit, "limit.steps", p.fn.Pos, "the program took more than %d steps (loop iterations and region calls)", lim.MaxSteps)
+		e := exec.StepLimitError(lim.MaxSteps)
+		e.Pos = p.fn.Pos
+		return nil, r.stats(), e
 	}
 	if err := r.budget.Reserve(p.peak); err != nil {
 		return nil, r.stats(), err
@@ -191,8 +193,7 @@ func (f *frame) runNested(parent *runState, inputs []*tensor.Tensor) ([]*tensor.
 	p := f.p
 	parent.steps += 1 + p.calls
 	if parent.steps > parent.lim.MaxSteps {
-		return nil, diag.New(diag.Limit, "limit.steps", diag.Pos{}, "the program took more than %d steps (loop iterations and region calls)", parent.lim.MaxSteps).
-			WithHint("raise --max-steps if the loop is meant to run this long")
+		return nil, exec.StepLimitError(parent.lim.MaxSteps)
 	}
 	if parent.steps&255 == 0 {
 		if err := ctxErr(parent.ctx); err != nil {
