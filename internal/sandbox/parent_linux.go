@@ -85,13 +85,9 @@ func Exec(ctx context.Context, cfg Config, src, entry string, inputs []*tensor.T
 		MaxFLOPs: lim.MaxFLOPs, TimeoutNanos: int64(timeout)}, Engine: cfg.Engine}
 	var total int64
 	for _, t := range inputs {
-		b, err := tensor.EncodeNPY(t)
-		if err != nil {
-			return nil, exec.Stats{}, nil, err
-		}
-		total += int64(len(b))
-		rq.Inputs = append(rq.Inputs, b)
+		total += t.ByteSize()
 	}
+	rq.Inputs = inputs
 	if cfg.MemoryBytes <= 0 {
 		mem := lim.MaxMemory
 		if mem <= 0 {
@@ -107,15 +103,7 @@ func Exec(ctx context.Context, cfg Config, src, entry string, inputs []*tensor.T
 	if res.Err != nil {
 		return nil, st, res, res.Err
 	}
-	outs := make([]*tensor.Tensor, len(res.Outputs))
-	for i, b := range res.Outputs {
-		t, err := tensor.DecodeNPY(b, tensor.DecodeLimits{MaxBytes: max(int64(len(b)), 1)})
-		if err != nil {
-			return nil, st, res, diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "worker output %d: %v", i, err)
-		}
-		outs[i] = t
-	}
-	return outs, st, res, nil
+	return res.Outputs, st, res, nil
 }
 
 func satAdd(a, b int64) int64 {
@@ -155,6 +143,10 @@ func Run(ctx context.Context, cfg Config, rq *Request) (*Result, error) {
 	}
 	cpu := uint64(math.Ceil(timeout.Seconds()*float64(runtime.NumCPU()))) + 5
 	rq.Limits.SoftMemory = cfg.MemoryBytes - cfg.MemoryBytes/8
+	frame, err := requestFrame(rq, nil)
+	if err != nil {
+		return res, diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "%v", err)
+	}
 
 	cg, notes := newCgroup(cfg.MemoryBytes, cfg.Pids)
 	defer cg.remove()
@@ -176,7 +168,7 @@ func Run(ctx context.Context, cfg Config, rq *Request) (*Result, error) {
 
 	// Send the request, read the response, enforce the deadline.
 	go func() {
-		_ = WriteFrame(w.reqW, frameRequest, EncodeRequest(rq))
+		_, _ = w.reqW.Write(frame)
 		w.reqW.Close()
 	}()
 	type readResult struct {

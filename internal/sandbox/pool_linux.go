@@ -52,6 +52,8 @@ type pworker struct {
 	served   int
 	cpuNanos int64
 	mem      int64
+	// frame is the memory requests to this worker are built in.
+	frame []byte
 }
 
 // NewPool starts cfg.Workers workers. The first one is the probe: when it
@@ -252,14 +254,7 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 	for i, v := range job.DimValues {
 		rq.DimValues = append(rq.DimValues, DimValue{Arg: int64(i), Value: v})
 	}
-	rq.Inputs = make([][]byte, len(job.Inputs))
-	for i, t := range job.Inputs {
-		b, err := tensor.EncodeNPY(t)
-		if err != nil {
-			return nil, exec.Stats{}, info, err
-		}
-		rq.Inputs[i] = b
-	}
+	rq.Inputs = job.Inputs
 	timeout := job.Timeout
 	if timeout <= 0 {
 		timeout = p.cfg.MaxTimeout
@@ -337,15 +332,8 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 	if r.Err != nil {
 		return nil, st, info, r.Err
 	}
-	outs := make([]*tensor.Tensor, len(r.Outputs))
-	for i, b := range r.Outputs {
-		t, err := tensor.DecodeNPY(b, tensor.DecodeLimits{MaxBytes: max(int64(len(b)), 1)})
-		if err != nil {
-			return nil, st, info, diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "worker output %d: %v", i, err)
-		}
-		outs[i] = t
-	}
-	return outs, st, info, nil
+	// The outputs alias the response's own buffer, which is theirs.
+	return r.Outputs, st, info, nil
 }
 
 // margin is how long past its deadline a worker may take before it is
@@ -370,11 +358,12 @@ func ctxErr(ctx context.Context) error {
 // deadline. A failure of the worker retires it and returns why (an Exit*
 // reason) with the error; the worker is then no longer the caller's.
 func (p *Pool) roundTrip(ctx context.Context, pw *pworker, rq *Request, hard time.Time) (*Response, string, error) {
-	frame, err := requestFrame(rq)
+	frame, err := requestFrame(rq, pw.frame)
 	if err != nil {
 		p.release(pw)
 		return nil, "", diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "%v", err)
 	}
+	pw.frame = keepBuffer(frame)
 	_ = pw.reqW.SetWriteDeadline(hard)
 	_ = pw.respR.SetReadDeadline(hard)
 	var cancelled atomic.Bool

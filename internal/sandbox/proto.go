@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/hlogate/hlogate/internal/diag"
+	"github.com/hlogate/hlogate/tensor"
 )
 
 // Wire protocol between the parent and a worker, over two pipes.
@@ -16,14 +17,24 @@ import (
 //	magic "HLGS" | version u8 | type u8 | 0 u16 | payload length u32 (LE) | payload
 //
 // Payload fields are uvarint-length-prefixed byte strings and (u)varints,
-// in a fixed order per message type; see Request and Response. The decoder
-// is strict: unknown versions and types, trailing bytes, over-long fields,
-// counts larger than the bytes left and frames over the cap are all errors.
-// Nothing is allocated from a length before that length is checked against
-// both its cap and the bytes actually present.
+// in a fixed order per message type; see Request and Response. Tensors
+// (inputs and outputs) travel raw:
+//
+//	dtype uvarint | rank uvarint | dims varint... | pad u8 | pad zero bytes | data
+//
+// where the data's length follows from dtype and shape and the padding puts
+// the data at a multiple of tensorAlign bytes from the payload's start, so
+// a worker runs on its inputs where they lie in the frame it read (no .npy
+// coding, no copy) and the parent hands out outputs that alias the frame.
+// The decoder is strict: unknown versions and types, trailing bytes,
+// over-long fields, counts larger than the bytes left, shapes whose byte
+// size overflows or overruns the frame, non-zero padding, non-canonical
+// element bytes and frames over the cap are all errors. Nothing is
+// allocated from a length before that length is checked against both its
+// cap and the bytes actually present.
 
 const (
-	protoVersion = 3
+	protoVersion = 4
 
 	frameRequest  = 1
 	frameResponse = 2
@@ -46,6 +57,10 @@ const (
 	maxDimValues  = 1 << 12
 	maxDiagKind   = uint64(diag.Usage)
 	maxLimitValue = 1<<63 - 1
+	maxWireRank   = 64
+	// tensorAlign aligns tensor data within a payload (a cache line, and
+	// the widest vector load).
+	tensorAlign = 64
 )
 
 var frameMagic = [4]byte{'H', 'L', 'G', 'S'}
@@ -62,7 +77,7 @@ type Limits struct {
 }
 
 // Request is what the parent sends: a program, its entry point, limits and
-// the inputs as .npy blobs, in argument order.
+// the inputs, in argument order. Decoded inputs alias the payload.
 //
 // A pool worker keeps compiled programs by Key (see ProgramKey): a request
 // with a Key may leave Program and Bound empty; a worker that does not hold
@@ -76,7 +91,7 @@ type Request struct {
 	Program   []byte
 	Entry     string
 	Limits    Limits
-	Inputs    [][]byte
+	Inputs    []*tensor.Tensor
 	Key       []byte // empty, or keyLen bytes
 	Bound     [][]byte
 	Refine    bool
@@ -100,10 +115,11 @@ type Stats struct {
 	PeakMemory, Steps, Work, FLOPs int64
 }
 
-// Response is what the worker sends back: outputs as .npy blobs, or a
-// diagnostic. Layers lists the in-worker sandbox layers that applied.
+// Response is what the worker sends back: outputs (decoded, they alias the
+// payload), or a diagnostic. Layers lists the in-worker sandbox layers
+// that applied.
 type Response struct {
-	Outputs [][]byte
+	Outputs []*tensor.Tensor
 	Err     *diag.Error
 	Stats   Stats
 	Layers  string
@@ -142,9 +158,16 @@ func WriteFrame(w io.Writer, typ byte, payload []byte) error {
 }
 
 // ReadFrame reads one frame of type want whose payload is at most maxLen
-// bytes. Memory grows with the bytes actually received, never with the
-// claimed length alone.
+// bytes into a new buffer. Memory grows with the bytes actually received,
+// never with the claimed length alone.
 func ReadFrame(r io.Reader, want byte, maxLen int64) ([]byte, error) {
+	return readFrame(r, want, maxLen, nil)
+}
+
+// readFrame is ReadFrame reading into buf when the payload fits its
+// capacity (buf's memory is then reused: what the last payload held is
+// overwritten), and into a new aligned buffer otherwise.
+func readFrame(r io.Reader, want byte, maxLen int64, buf []byte) ([]byte, error) {
 	var h [frameHeaderLen]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
 		return nil, err
@@ -168,25 +191,40 @@ func ReadFrame(r io.Reader, want byte, maxLen int64) ([]byte, error) {
 	if n > maxLen {
 		return nil, frameErr("payload of %d bytes is over the %d-byte cap", n, maxLen)
 	}
+	if n <= int64(cap(buf)) {
+		buf = buf[:n]
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return nil, unexpectedEOF(err)
+		}
+		return buf, nil
+	}
 	// Read in chunks so a lying length costs only what was really sent.
 	const chunk = 1 << 20
-	buf := make([]byte, 0, min(n, chunk))
+	buf = alignedBytes(int(min(n, chunk)))[:0]
 	for int64(len(buf)) < n {
 		k := min(n-int64(len(buf)), chunk)
 		start := len(buf)
 		buf = append(buf, make([]byte, k)...)
 		if _, err := io.ReadFull(r, buf[start:]); err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, err
+			return nil, unexpectedEOF(err)
 		}
 	}
 	return buf, nil
 }
 
-// enc builds a payload.
-type enc struct{ b []byte }
+func unexpectedEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// enc builds a payload, which starts at b[base]; the first error sticks.
+type enc struct {
+	b    []byte
+	base int
+	err  error
+}
 
 func (e *enc) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *enc) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
@@ -199,9 +237,50 @@ func (e *enc) blobs(bs [][]byte) {
 	}
 }
 
-// dec reads a payload; the first error sticks.
+var zeroPad [tensorAlign]byte
+
+// tensor appends t raw, its data aligned (see the package comment).
+func (e *enc) tensor(t *tensor.Tensor) {
+	if e.err == nil && (t == nil || t.Validate() != nil || len(t.Shape) > maxWireRank) {
+		e.err = frameErr("cannot send a malformed tensor")
+	}
+	if e.err != nil {
+		return
+	}
+	e.uvarint(uint64(t.DType))
+	e.uvarint(uint64(len(t.Shape)))
+	for _, d := range t.Shape {
+		e.varint(d)
+	}
+	pad := (tensorAlign - (len(e.b)-e.base+1)%tensorAlign) % tensorAlign
+	e.b = append(e.b, byte(pad))
+	e.b = append(e.b, zeroPad[:pad]...)
+	e.b = append(e.b, t.Data...)
+}
+
+func (e *enc) tensors(ts []*tensor.Tensor) {
+	e.uvarint(uint64(len(ts)))
+	for _, t := range ts {
+		e.tensor(t)
+	}
+}
+
+// tensorsSize bounds the encoded size of ts.
+func tensorsSize(ts []*tensor.Tensor) int {
+	n := binary.MaxVarintLen64
+	for _, t := range ts {
+		if t != nil {
+			n += len(t.Data) + (len(t.Shape)+2)*binary.MaxVarintLen64 + tensorAlign
+		}
+	}
+	return n
+}
+
+// dec reads a payload; the first error sticks. n is the payload's length
+// (d.b is what is left of it).
 type dec struct {
 	b   []byte
+	n   int
 	err error
 }
 
@@ -288,6 +367,79 @@ func (d *dec) blobs(what string) [][]byte {
 	return out
 }
 
+// tensor reads a tensor whose data aliases the payload.
+func (d *dec) tensor(what string) *tensor.Tensor {
+	code := d.uvarint()
+	dt := tensor.DType(code)
+	if d.err == nil && (code > 255 || !dt.Valid()) {
+		d.fail("%s element type %d unknown", what, code)
+	}
+	rank := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	// Each dimension takes at least one byte; check before allocating.
+	if rank > maxWireRank || rank > uint64(len(d.b)) {
+		d.fail("%s rank %d is over the cap or overruns the frame", what, rank)
+		return nil
+	}
+	shape := make([]int64, rank)
+	for i := range shape {
+		shape[i] = d.nonneg("dimension", maxLimitValue)
+	}
+	if d.err != nil {
+		return nil
+	}
+	if len(d.b) == 0 || d.b[0] >= tensorAlign || int(d.b[0]) >= len(d.b) {
+		d.fail("%s padding missing or too long", what)
+		return nil
+	}
+	pad := int(d.b[0])
+	for _, z := range d.b[1 : 1+pad] {
+		if z != 0 {
+			d.fail("%s padding is not zero", what)
+			return nil
+		}
+	}
+	d.b = d.b[1+pad:]
+	if off := d.n - len(d.b); off%tensorAlign != 0 {
+		d.fail("%s data at payload offset %d is not %d-byte aligned", what, off, tensorAlign)
+		return nil
+	}
+	size, err := tensor.ByteSize(dt, shape)
+	if err != nil || size > int64(len(d.b)) {
+		d.fail("%s of element type %s and shape %v overruns the frame", what, dt, shape)
+		return nil
+	}
+	t := &tensor.Tensor{DType: dt, Shape: shape, Data: d.b[:size:size]}
+	d.b = d.b[size:]
+	if err := t.Validate(); err != nil {
+		d.fail("%s: %v", what, err)
+		return nil
+	}
+	return t
+}
+
+func (d *dec) tensors(what string) []*tensor.Tensor {
+	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	// Each tensor takes at least three bytes; check before allocating.
+	if n > maxTensors || n > uint64(len(d.b))/3 {
+		d.fail("%s count %d is over the cap or overruns the frame", what, n)
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]*tensor.Tensor, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		out = append(out, d.tensor(what))
+	}
+	return out
+}
+
 func (d *dec) end() error {
 	if d.err == nil && len(d.b) != 0 {
 		d.fail("%d trailing bytes", len(d.b))
@@ -296,31 +448,48 @@ func (d *dec) end() error {
 }
 
 // EncodeRequest encodes r as a payload.
-func EncodeRequest(r *Request) []byte {
+func EncodeRequest(r *Request) ([]byte, error) {
 	var e enc
 	e.request(r)
-	return e.b
+	return e.b, e.err
 }
 
 // requestFrame encodes r as a whole frame, header included, so that it
-// goes down a pipe in one write.
-func requestFrame(r *Request) ([]byte, error) {
-	n := frameHeaderLen + 64 + len(r.Program) + len(r.Entry)
-	for _, b := range r.Inputs {
-		n += len(b) + 10
-	}
+// goes down a pipe in one write. It appends to buf[:0] (reusing its
+// memory when large enough).
+func requestFrame(r *Request, buf []byte) ([]byte, error) {
+	n := frameHeaderLen + 128 + len(r.Program) + len(r.Entry) + len(r.Probe) +
+		tensorsSize(r.Inputs) + len(r.DimValues)*2*binary.MaxVarintLen64
 	for _, b := range r.Bound {
-		n += len(b) + 10
+		n += len(b) + binary.MaxVarintLen64
 	}
-	e := enc{b: make([]byte, frameHeaderLen, n)}
+	e := newFrameEnc(buf, n)
 	e.request(r)
+	return e.frame(frameRequest)
+}
+
+// newFrameEnc starts a frame of about n bytes in buf's memory, or in a new
+// buffer if buf is too small.
+func newFrameEnc(buf []byte, n int) *enc {
+	if cap(buf) < n {
+		buf = make([]byte, 0, n)
+	}
+	return &enc{b: buf[:frameHeaderLen], base: frameHeaderLen}
+}
+
+// frame fills in the header of a frame built by newFrameEnc.
+func (e *enc) frame(typ byte) ([]byte, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
 	payload := len(e.b) - frameHeaderLen
 	if payload > MaxFrame {
 		return nil, frameErr("payload of %d bytes is over the %d-byte cap", payload, MaxFrame)
 	}
+	clear(e.b[:frameHeaderLen])
 	copy(e.b[:4], frameMagic[:])
 	e.b[4] = protoVersion
-	e.b[5] = frameRequest
+	e.b[5] = typ
 	binary.LittleEndian.PutUint32(e.b[8:], uint32(payload))
 	return e.b, nil
 }
@@ -332,7 +501,7 @@ func (e *enc) request(r *Request) {
 	for _, v := range []int64{l.MaxMemory, l.MaxSteps, l.MaxCallDepth, l.MaxFLOPs, l.TimeoutNanos, l.SoftMemory} {
 		e.varint(v)
 	}
-	e.blobs(r.Inputs)
+	e.tensors(r.Inputs)
 	e.bytes(r.Key)
 	e.blobs(r.Bound)
 	if r.Refine {
@@ -355,7 +524,7 @@ func (e *enc) request(r *Request) {
 
 // DecodeRequest decodes a request payload strictly.
 func DecodeRequest(p []byte) (*Request, error) {
-	d := dec{b: p}
+	d := dec{b: p, n: len(p)}
 	r := &Request{}
 	r.Program = d.bytes("program", MaxFrame)
 	r.Entry = d.str("entry", maxEntryLen)
@@ -367,7 +536,7 @@ func DecodeRequest(p []byte) (*Request, error) {
 		TimeoutNanos: d.nonneg("timeout", maxLimitValue),
 		SoftMemory:   d.nonneg("soft memory", maxLimitValue),
 	}
-	r.Inputs = d.blobs("input")
+	r.Inputs = d.tensors("input")
 	r.Key = d.bytes("key", keyLen)
 	if d.err == nil && len(r.Key) != 0 && len(r.Key) != keyLen {
 		d.fail("key of %d bytes, want 0 or %d", len(r.Key), keyLen)
@@ -409,8 +578,24 @@ func DecodeRequest(p []byte) (*Request, error) {
 }
 
 // EncodeResponse encodes r as a payload.
-func EncodeResponse(r *Response) []byte {
+func EncodeResponse(r *Response) ([]byte, error) {
 	var e enc
+	e.response(r)
+	return e.b, e.err
+}
+
+// responseFrame is requestFrame for a response.
+func responseFrame(r *Response, buf []byte) ([]byte, error) {
+	n := frameHeaderLen + 128 + tensorsSize(r.Outputs) + len(clip(r.Layers))
+	if r.Err != nil {
+		n += len(clip(r.Err.Rule)) + len(clip(r.Err.Op)) + len(clip(r.Err.Msg)) + len(clip(r.Err.Hint))
+	}
+	e := newFrameEnc(buf, n)
+	e.response(r)
+	return e.frame(frameResponse)
+}
+
+func (e *enc) response(r *Response) {
 	if r.Err != nil {
 		e.uvarint(statusError)
 		x := r.Err
@@ -425,7 +610,7 @@ func EncodeResponse(r *Response) []byte {
 		e.uvarint(statusMiss)
 	} else {
 		e.uvarint(statusOK)
-		e.blobs(r.Outputs)
+		e.tensors(r.Outputs)
 	}
 	for _, v := range []int64{r.Stats.PeakMemory, r.Stats.Steps, r.Stats.Work, r.Stats.FLOPs} {
 		e.varint(v)
@@ -438,7 +623,6 @@ func EncodeResponse(r *Response) []byte {
 	}
 	e.varint(r.CPUNanos)
 	e.varint(r.MemBytes)
-	return e.b
 }
 
 func clip(s string) string {
@@ -450,7 +634,7 @@ func clip(s string) string {
 
 // DecodeResponse decodes a response payload strictly.
 func DecodeResponse(p []byte) (*Response, error) {
-	d := dec{b: p}
+	d := dec{b: p, n: len(p)}
 	r := &Response{}
 	switch st := d.uvarint(); {
 	case d.err != nil:
@@ -468,7 +652,7 @@ func DecodeResponse(p []byte) (*Response, error) {
 		x.Pos.Col = int32(d.nonneg("column", maxPos))
 		r.Err = x
 	case st == statusOK:
-		r.Outputs = d.blobs("output")
+		r.Outputs = d.tensors("output")
 	case st == statusMiss:
 		r.Miss = true
 	default:

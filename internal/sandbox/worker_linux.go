@@ -86,7 +86,7 @@ func workerMain(probe func(name string)) int {
 	}
 	argProbe := workerArg("probe")
 	for first := true; ; first = false {
-		p, err := ReadFrame(req, frameRequest, MaxFrame)
+		p, err := readFrame(req, frameRequest, MaxFrame, ws.rbuf)
 		if err == io.EOF && !first {
 			return 0 // the parent is done with this worker
 		}
@@ -99,22 +99,59 @@ func workerMain(probe func(name string)) int {
 			probe(argProbe)
 		}
 		r := ws.serve(p)
-		if err := writeResponse(resp, r); err != nil {
+		if err := ws.respond(resp, r); err != nil {
 			return 72
 		}
+		// The inputs in p are dead now: its memory takes the next request.
+		ws.rbuf = keepBuffer(p)
 	}
 }
 
+// writeResponse sends r in a new buffer (the hello and fatal errors).
 func writeResponse(f *os.File, r *Response) error {
-	return WriteFrame(f, frameResponse, EncodeResponse(r))
+	frame, err := responseFrame(r, nil)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(frame)
+	return err
 }
 
-// workerState is what a worker keeps between requests.
+// respond sends r in one write, built in the worker's response buffer. An
+// output the protocol cannot carry becomes an internal error.
+func (ws *workerState) respond(f *os.File, r *Response) error {
+	frame, err := responseFrame(r, ws.wbuf)
+	if err != nil {
+		r = &Response{Err: diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "encoding the response: %v", err),
+			Layers: r.Layers, CPUNanos: r.CPUNanos, MemBytes: r.MemBytes}
+		if frame, err = responseFrame(r, ws.wbuf); err != nil {
+			return err
+		}
+	}
+	ws.wbuf = keepBuffer(frame)
+	_, err = f.Write(frame)
+	return err
+}
+
+// maxKeptBuffer is the largest frame buffer a worker keeps for the next
+// request; a larger one goes back to the garbage collector.
+const maxKeptBuffer = 16 << 20
+
+func keepBuffer(b []byte) []byte {
+	if cap(b) > maxKeptBuffer {
+		return nil
+	}
+	return b[:0]
+}
+
+// workerState is what a worker keeps between requests: its compiled
+// programs, and the buffers that frames are read into and built in.
 type workerState struct {
-	layers string
-	probe  func(string)
-	cache  *progCache
-	soft   int64
+	layers     string
+	probe      func(string)
+	cache      *progCache
+	soft       int64
+	rbuf, wbuf []byte
 }
 
 func (ws *workerState) serve(p []byte) *Response {
@@ -302,11 +339,8 @@ func decodeBlobs(bs [][]byte) ([]*tensor.Tensor, error) {
 
 // execute runs a compiled program on the request's arguments: the bound
 // ones, then the inputs; refined first when the parent asked for it.
-func execute(pe *progEntry, rq *Request, refined *refine.Cache) ([][]byte, exec.Stats, error) {
-	in, err := decodeBlobs(rq.Inputs)
-	if err != nil {
-		return nil, exec.Stats{}, err
-	}
+func execute(pe *progEntry, rq *Request, refined *refine.Cache) ([]*tensor.Tensor, exec.Stats, error) {
+	in := rq.Inputs
 	args := in
 	if len(pe.bound) > 0 {
 		args = make([]*tensor.Tensor, 0, len(pe.bound)+len(in))
@@ -343,6 +377,7 @@ func execute(pe *progEntry, rq *Request, refined *refine.Cache) ([][]byte, exec.
 		MaxCallDepth: int(rq.Limits.MaxCallDepth), MaxFLOPs: rq.Limits.MaxFLOPs}
 	var outs []*tensor.Tensor
 	var st exec.Stats
+	var err error
 	if rq.Engine == "plan" {
 		var e *plan.Executable
 		if e, err = pe.executable(mod, fn); err == nil {
@@ -354,11 +389,5 @@ func execute(pe *progEntry, rq *Request, refined *refine.Cache) ([][]byte, exec.
 	if err != nil {
 		return nil, st, err
 	}
-	blobs := make([][]byte, len(outs))
-	for i, t := range outs {
-		if blobs[i], err = tensor.EncodeNPY(t); err != nil {
-			return nil, st, err
-		}
-	}
-	return blobs, st, nil
+	return outs, st, nil
 }
