@@ -447,8 +447,10 @@ func (p *Pool) release(pw *pworker) {
 }
 
 // retire takes a worker out of the pool for reason: it is told to exit
-// (recycled) or killed, reaped and its cgroup removed, in the background,
-// and a replacement is started unless the pool is closing.
+// (recycled) or killed, reaped and its cgroup removed, in the background.
+// Unless the pool is closing, a replacement starts at once, beside the
+// leaving worker's exit, so the pool is short of a worker only for the
+// time a start takes.
 func (p *Pool) retire(pw *pworker, reason string) {
 	p.mu.Lock()
 	_, ok := p.all[pw]
@@ -464,6 +466,13 @@ func (p *Pool) retire(pw *pworker, reason string) {
 	}
 	// The end of its request pipe tells a healthy worker to exit.
 	pw.reqW.Close()
+	if reason != ExitClosed {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.replace()
+		}()
+	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -476,9 +485,6 @@ func (p *Pool) retire(pw *pworker, reason string) {
 		pw.kill() // anything it left in its process group
 		pw.respR.Close()
 		pw.cg.remove()
-		if reason != ExitClosed {
-			p.replace()
-		}
 	}()
 }
 
