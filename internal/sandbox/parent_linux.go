@@ -143,7 +143,7 @@ func Run(ctx context.Context, cfg Config, rq *Request) (*Result, error) {
 	}
 	cpu := uint64(math.Ceil(timeout.Seconds()*float64(runtime.NumCPU()))) + 5
 	rq.Limits.SoftMemory = cfg.MemoryBytes - cfg.MemoryBytes/8
-	frame, err := requestFrame(rq, nil)
+	frame, err := requestFrame(rq, nil, nil)
 	if err != nil {
 		return res, diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "%v", err)
 	}
@@ -300,6 +300,14 @@ func firstLine(s string) string {
 	return ""
 }
 
+// extraFiles are the worker's descriptors from fdRequest on.
+func extraFiles(reqR, respW, shared *os.File) []*os.File {
+	if shared == nil {
+		return []*os.File{reqR, respW}
+	}
+	return []*os.File{reqR, respW, shared}
+}
+
 // workerArgs are a worker's command line: the marker, its CPU-seconds
 // limit and the test-only seccomp mode.
 func workerArgs(cfg *Config, exe string, cpu uint64) []string {
@@ -395,7 +403,7 @@ func start(cfg *Config, exe string, args []string, cg *cgroup, res *Result) (*wo
 				Env:        append([]string{}, cfg.env...),
 				Dir:        "/",
 				Stderr:     w.stderr,
-				ExtraFiles: []*os.File{reqR, respW},
+				ExtraFiles: extraFiles(reqR, respW, cfg.shared),
 				SysProcAttr: &syscall.SysProcAttr{
 					Pdeathsig:  syscall.SIGKILL,
 					Setpgid:    true,

@@ -42,6 +42,7 @@ type Pool struct {
 	warnedOnce                  atomic.Bool
 	live, starts, startFailures atomic.Int64
 	requests, cacheHits         atomic.Int64
+	sharedFrames                atomic.Int64
 	exits                       [numExitReasons]atomic.Int64
 }
 
@@ -52,8 +53,10 @@ type pworker struct {
 	served   int
 	cpuNanos int64
 	mem      int64
-	// frame is the memory requests to this worker are built in.
+	// frame is the memory requests to this worker are built in (their
+	// headers only, when the payload goes through shm).
 	frame []byte
+	shm   *shm // nil: every frame on the pipes
 }
 
 // NewPool starts cfg.Workers workers. The first one is the probe: when it
@@ -124,8 +127,21 @@ func (p *Pool) spawn() (spawned, error) {
 	res.Cgroups = cg.applied
 	res.Notes = notes
 	args := append(workerArgs(&cfg, p.exe, p.cpu), "pool=1", "cache="+strconv.Itoa(p.cfg.CacheEntries))
+	var sh *shm
+	if p.cfg.SharedBytes > 0 {
+		var err error
+		if sh, err = newShm(p.cfg.SharedBytes); err != nil {
+			cg.remove()
+			p.startFailures.Add(1)
+			return spawned{}, diag.New(diag.Internal, "sandbox.start", diag.Pos{}, "%v", err)
+		}
+		cfg.shared = sh.file
+		args = append(args, "shm="+strconv.Itoa(sh.size))
+	}
 	w, err := start(&cfg, p.exe, args, cg, res)
+	sh.closeFile() // the worker has its own descriptor now
 	if err != nil {
+		sh.unmap()
 		cg.remove()
 		p.startFailures.Add(1)
 		return spawned{}, err
@@ -136,7 +152,7 @@ func (p *Pool) spawn() (spawned, error) {
 			cfg.warn(n)
 		}
 	}
-	pw := &pworker{worker: w, cg: cg}
+	pw := &pworker{worker: w, cg: cg, shm: sh}
 	// The parent's pipe ends stay on the netpoller: a request's deadline
 	// is a read deadline, and a blocked read costs no thread. (Blocking
 	// reads measured no faster on the project machine.)
@@ -155,6 +171,7 @@ func (p *Pool) spawn() (spawned, error) {
 		w.reqW.Close()
 		w.respR.Close()
 		cg.remove()
+		sh.unmap()
 		p.startFailures.Add(1)
 		if d, ok := err.(*diag.Error); ok {
 			return spawned{}, d
@@ -184,6 +201,7 @@ func (p *Pool) discard(pw *pworker) {
 	pw.reqW.Close()
 	pw.respR.Close()
 	pw.cg.remove()
+	pw.shm.unmap()
 }
 
 func errPoolClosed() error {
@@ -358,12 +376,25 @@ func ctxErr(ctx context.Context) error {
 // deadline. A failure of the worker retires it and returns why (an Exit*
 // reason) with the error; the worker is then no longer the caller's.
 func (p *Pool) roundTrip(ctx context.Context, pw *pworker, rq *Request, hard time.Time) (*Response, string, error) {
-	frame, err := requestFrame(rq, pw.frame)
+	// The shared regions are held for the whole exchange: retiring a
+	// worker unmaps them only once no request is using them.
+	var shReq, shResp []byte
+	if pw.shm != nil {
+		pw.shm.mu.Lock()
+		defer pw.shm.mu.Unlock()
+		if pw.shm.mem != nil {
+			shReq, shResp = pw.shm.requests(), pw.shm.responses()
+		}
+	}
+	frame, err := requestFrame(rq, pw.frame, shReq)
 	if err != nil {
 		p.release(pw)
 		return nil, "", diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "%v", err)
 	}
 	pw.frame = keepBuffer(frame)
+	if frame[6]&flagShared != 0 {
+		p.sharedFrames.Add(1)
+	}
 	_ = pw.reqW.SetWriteDeadline(hard)
 	_ = pw.respR.SetReadDeadline(hard)
 	var cancelled atomic.Bool
@@ -381,7 +412,11 @@ func (p *Pool) roundTrip(ctx context.Context, pw *pworker, rq *Request, hard tim
 	_, err = pw.reqW.Write(frame)
 	var payload []byte
 	if err == nil {
-		payload, err = ReadFrame(pw.respR, frameResponse, p.cfg.MaxResponse)
+		var shared bool
+		payload, shared, err = readFrame(pw.respR, frameResponse, p.cfg.MaxResponse, frameIn{shared: shResp, private: true})
+		if shared {
+			p.sharedFrames.Add(1)
+		}
 	}
 	if !stop() {
 		<-fdone
@@ -485,6 +520,7 @@ func (p *Pool) retire(pw *pworker, reason string) {
 		pw.kill() // anything it left in its process group
 		pw.respR.Close()
 		pw.cg.remove()
+		pw.shm.unmap()
 	}()
 }
 
@@ -537,7 +573,7 @@ func (p *Pool) Close() {
 // Stats are the pool's counters.
 func (p *Pool) Stats() PoolStats {
 	st := PoolStats{Live: p.live.Load(), Starts: p.starts.Load(), StartFailures: p.startFailures.Load(),
-		Requests: p.requests.Load(), CacheHits: p.cacheHits.Load(), Exits: map[string]int64{}}
+		Requests: p.requests.Load(), CacheHits: p.cacheHits.Load(), SharedFrames: p.sharedFrames.Load(), Exits: map[string]int64{}}
 	for i, r := range exitReasons {
 		st.Exits[r] = p.exits[i].Load()
 	}

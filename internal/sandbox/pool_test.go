@@ -378,3 +378,42 @@ func BenchmarkPoolExecSingleUse(b *testing.B) {
 		}
 	}
 }
+
+// Frames that fit the shared regions cross there and larger ones through
+// the pipes, with the same answers; a pool without shared memory answers
+// the same too.
+func TestPoolSharedAndPipeFrames(t *testing.T) {
+	const n = 1 << 16 // 256 KiB of f32 each way: over a 64 KiB region
+	src := fmt.Sprintf(`func.func @main(%%x: tensor<%dxf32>) -> tensor<%dxf32> {
+  %%y = stablehlo.negate %%x : tensor<%dxf32>
+  return %%y : tensor<%dxf32>
+}`, n, n, n, n)
+	big, _ := tensor.New(tensor.F32, []int64{n}, 1<<30)
+	for i := int64(0); i < n; i++ {
+		big.SetFloat64(i, float64(i))
+	}
+	for _, shared := range []int{64 << 10, -1} {
+		p := testPool(t, PoolConfig{Workers: 1, SharedBytes: shared})
+		for round := 0; round < 2; round++ {
+			checkAffine(t, p)
+			job := &Job{Key: ProgramKey("plan", "", []byte(src), nil), Program: []byte(src), Engine: "plan",
+				Inputs: []*tensor.Tensor{big}, Limits: exec.DefaultLimits(), Timeout: 5 * time.Second}
+			outs, _, _, err := p.Exec(context.Background(), job)
+			if err != nil {
+				t.Fatalf("shared=%d: %v", shared, err)
+			}
+			for _, i := range []int64{0, 1, n / 2, n - 1} {
+				if got := outs[0].Float64(i); got != -float64(i) {
+					t.Fatalf("shared=%d: element %d = %v", shared, i, got)
+				}
+			}
+		}
+		// Shared: the affine exchanges (a miss and the resend, then a hit:
+		// 2 + 2 + 2 frames) and the large program's miss answer; the large
+		// tensors go through the pipes. Nothing without a region.
+		st := p.Stats()
+		if want := map[bool]int64{true: 7, false: 0}[shared > 0]; st.SharedFrames != want {
+			t.Fatalf("shared=%d: %d shared frames", shared, st.SharedFrames)
+		}
+	}
+}

@@ -14,7 +14,11 @@ import (
 //
 // Every message is one frame:
 //
-//	magic "HLGS" | version u8 | type u8 | 0 u16 | payload length u32 (LE) | payload
+//	magic "HLGS" | version u8 | type u8 | flags u8 | 0 u8 | payload length u32 (LE) | payload
+//
+// With flagShared set, the payload is not on the pipe but at the start of
+// the sender's shared-memory region (shm_linux.go); the length is checked
+// against the region as against the cap.
 //
 // Payload fields are uvarint-length-prefixed byte strings and (u)varints,
 // in a fixed order per message type; see Request and Response. Tensors
@@ -40,6 +44,7 @@ const (
 	frameResponse = 2
 
 	frameHeaderLen = 12
+	flagShared     = 1
 
 	// MaxFrame caps any frame. Inputs and outputs are also capped by the
 	// caller's limits; this is the backstop.
@@ -161,55 +166,85 @@ func WriteFrame(w io.Writer, typ byte, payload []byte) error {
 // bytes into a new buffer. Memory grows with the bytes actually received,
 // never with the claimed length alone.
 func ReadFrame(r io.Reader, want byte, maxLen int64) ([]byte, error) {
-	return readFrame(r, want, maxLen, nil)
+	p, _, err := readFrame(r, want, maxLen, frameIn{})
+	return p, err
 }
 
-// readFrame is ReadFrame reading into buf when the payload fits its
-// capacity (buf's memory is then reused: what the last payload held is
-// overwritten), and into a new aligned buffer otherwise.
-func readFrame(r io.Reader, want byte, maxLen int64, buf []byte) ([]byte, error) {
+// frameIn says where a frame's payload may come from and go.
+type frameIn struct {
+	// buf is memory to reuse for a payload that fits its capacity (what
+	// the last payload held is overwritten); otherwise a new aligned
+	// buffer is allocated.
+	buf []byte
+	// shared is the sender's shared-memory region, nil for none: a frame
+	// with flagShared is then an error.
+	shared []byte
+	// private copies a shared payload out (into buf or a new buffer)
+	// before it is returned, for a sender that may change it meanwhile.
+	private bool
+}
+
+// readFrame is ReadFrame with the payload's memory chosen by in; inShared
+// reports that the payload came through in.shared (and lies there unless
+// in.private).
+func readFrame(r io.Reader, want byte, maxLen int64, in frameIn) (p []byte, inShared bool, err error) {
 	var h [frameHeaderLen]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if [4]byte(h[:4]) != frameMagic {
-		return nil, frameErr("bad magic")
+		return nil, false, frameErr("bad magic")
 	}
 	if h[4] != protoVersion {
-		return nil, frameErr("protocol version %d, want %d", h[4], protoVersion)
+		return nil, false, frameErr("protocol version %d, want %d", h[4], protoVersion)
 	}
 	if h[5] != want {
-		return nil, frameErr("frame type %d, want %d", h[5], want)
+		return nil, false, frameErr("frame type %d, want %d", h[5], want)
 	}
-	if h[6] != 0 || h[7] != 0 {
-		return nil, frameErr("reserved bytes set")
+	if h[6]&^flagShared != 0 || h[7] != 0 {
+		return nil, false, frameErr("reserved bits set")
 	}
 	n := int64(binary.LittleEndian.Uint32(h[8:]))
 	if maxLen > MaxFrame {
 		maxLen = MaxFrame
 	}
 	if n > maxLen {
-		return nil, frameErr("payload of %d bytes is over the %d-byte cap", n, maxLen)
+		return nil, false, frameErr("payload of %d bytes is over the %d-byte cap", n, maxLen)
 	}
-	if n <= int64(cap(buf)) {
-		buf = buf[:n]
-		if _, err := io.ReadFull(r, buf); err != nil {
-			return nil, unexpectedEOF(err)
+	if h[6]&flagShared != 0 {
+		if n > int64(len(in.shared)) {
+			return nil, false, frameErr("shared payload of %d bytes is over the %d-byte region", n, len(in.shared))
 		}
-		return buf, nil
+		if !in.private {
+			return in.shared[:n:n], true, nil
+		}
+		p = in.buf[:0]
+		if int64(cap(p)) < n {
+			p = alignedBytes(int(n))
+		}
+		p = p[:n]
+		copy(p, in.shared[:n])
+		return p, true, nil
+	}
+	if n <= int64(cap(in.buf)) {
+		p = in.buf[:n]
+		if _, err := io.ReadFull(r, p); err != nil {
+			return nil, false, unexpectedEOF(err)
+		}
+		return p, false, nil
 	}
 	// Read in chunks so a lying length costs only what was really sent.
 	const chunk = 1 << 20
-	buf = alignedBytes(int(min(n, chunk)))[:0]
-	for int64(len(buf)) < n {
-		k := min(n-int64(len(buf)), chunk)
-		start := len(buf)
-		buf = append(buf, make([]byte, k)...)
-		if _, err := io.ReadFull(r, buf[start:]); err != nil {
-			return nil, unexpectedEOF(err)
+	p = alignedBytes(int(min(n, chunk)))[:0]
+	for int64(len(p)) < n {
+		k := min(n-int64(len(p)), chunk)
+		start := len(p)
+		p = append(p, make([]byte, k)...)
+		if _, err := io.ReadFull(r, p[start:]); err != nil {
+			return nil, false, unexpectedEOF(err)
 		}
 	}
-	return buf, nil
+	return p, false, nil
 }
 
 func unexpectedEOF(err error) error {
@@ -456,42 +491,65 @@ func EncodeRequest(r *Request) ([]byte, error) {
 
 // requestFrame encodes r as a whole frame, header included, so that it
 // goes down a pipe in one write. It appends to buf[:0] (reusing its
-// memory when large enough).
-func requestFrame(r *Request, buf []byte) ([]byte, error) {
+// memory when large enough), or, when shared is not nil and the payload
+// fits it, builds the payload in shared and returns only the header.
+func requestFrame(r *Request, buf, shared []byte) ([]byte, error) {
 	n := frameHeaderLen + 128 + len(r.Program) + len(r.Entry) + len(r.Probe) +
 		tensorsSize(r.Inputs) + len(r.DimValues)*2*binary.MaxVarintLen64
 	for _, b := range r.Bound {
 		n += len(b) + binary.MaxVarintLen64
 	}
-	e := newFrameEnc(buf, n)
+	e := newFrameEnc(buf, shared, n)
 	e.request(r)
 	return e.frame(frameRequest)
 }
 
-// newFrameEnc starts a frame of about n bytes in buf's memory, or in a new
-// buffer if buf is too small.
-func newFrameEnc(buf []byte, n int) *enc {
+// frameEnc builds a frame: after its header in buf, or, when the bound n
+// on the frame's size fits the shared region, in the region with only
+// the header in buf.
+type frameEnc struct {
+	enc
+	buf    []byte
+	shared []byte
+}
+
+func newFrameEnc(buf, shared []byte, n int) *frameEnc {
+	if shared != nil && n-frameHeaderLen <= len(shared) {
+		return &frameEnc{enc: enc{b: shared[:0:len(shared)]}, buf: buf, shared: shared}
+	}
 	if cap(buf) < n {
 		buf = make([]byte, 0, n)
 	}
-	return &enc{b: buf[:frameHeaderLen], base: frameHeaderLen}
+	return &frameEnc{enc: enc{b: buf[:frameHeaderLen], base: frameHeaderLen}}
 }
 
-// frame fills in the header of a frame built by newFrameEnc.
-func (e *enc) frame(typ byte) ([]byte, error) {
+// frame returns the frame to write: header and payload, or the header of
+// a payload left in the shared region.
+func (e *frameEnc) frame(typ byte) ([]byte, error) {
 	if e.err != nil {
 		return nil, e.err
 	}
-	payload := len(e.b) - frameHeaderLen
+	var flags byte
+	frame := e.b
+	payload := len(e.b) - e.base
+	if e.shared != nil {
+		if cap(e.b) == len(e.shared) { // still in the region: the bound held
+			flags = flagShared
+			frame = append(e.buf[:0], make([]byte, frameHeaderLen)...)
+		} else {
+			frame = append(make([]byte, frameHeaderLen, frameHeaderLen+payload), e.b...)
+		}
+	}
 	if payload > MaxFrame {
 		return nil, frameErr("payload of %d bytes is over the %d-byte cap", payload, MaxFrame)
 	}
-	clear(e.b[:frameHeaderLen])
-	copy(e.b[:4], frameMagic[:])
-	e.b[4] = protoVersion
-	e.b[5] = typ
-	binary.LittleEndian.PutUint32(e.b[8:], uint32(payload))
-	return e.b, nil
+	clear(frame[:frameHeaderLen])
+	copy(frame[:4], frameMagic[:])
+	frame[4] = protoVersion
+	frame[5] = typ
+	frame[6] = flags
+	binary.LittleEndian.PutUint32(frame[8:], uint32(payload))
+	return frame, nil
 }
 
 func (e *enc) request(r *Request) {
@@ -585,12 +643,12 @@ func EncodeResponse(r *Response) ([]byte, error) {
 }
 
 // responseFrame is requestFrame for a response.
-func responseFrame(r *Response, buf []byte) ([]byte, error) {
+func responseFrame(r *Response, buf, shared []byte) ([]byte, error) {
 	n := frameHeaderLen + 128 + tensorsSize(r.Outputs) + len(clip(r.Layers))
 	if r.Err != nil {
 		n += len(clip(r.Err.Rule)) + len(clip(r.Err.Op)) + len(clip(r.Err.Msg)) + len(clip(r.Err.Hint))
 	}
-	e := newFrameEnc(buf, n)
+	e := newFrameEnc(buf, shared, n)
 	e.response(r)
 	return e.frame(frameResponse)
 }

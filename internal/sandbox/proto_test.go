@@ -55,7 +55,7 @@ func TestProtoRoundTrip(t *testing.T) {
 		Limits: Limits{MaxMemory: 1 << 30, MaxSteps: 7, MaxCallDepth: 256, MaxFLOPs: 9, TimeoutNanos: 1e9, SoftMemory: 5},
 		Inputs: wireTensors(t), Key: bytes.Repeat([]byte{7}, keyLen), Bound: [][]byte{[]byte("w")},
 		Refine: true, DimValues: []DimValue{{Arg: 1, Value: -3}}, Probe: "open", Engine: "plan"}
-	frame, err := requestFrame(rq, nil)
+	frame, err := requestFrame(rq, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestProtoRoundTrip(t *testing.T) {
 		t.Fatal("trailing byte accepted")
 	}
 	for _, m := range []Response{{Miss: true, CPUNanos: 5, MemBytes: 6}, {Outputs: wireTensors(t), CacheHit: true}} {
-		frame, err := responseFrame(&m, nil)
+		frame, err := responseFrame(&m, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,16 +175,16 @@ func TestProtoTensorRejects(t *testing.T) {
 // readFrame reuses a buffer that is large enough, and allocates an aligned
 // one otherwise.
 func TestReadFrameReuse(t *testing.T) {
-	frame, err := responseFrame(&Response{Outputs: wireTensors(t)}, nil)
+	frame, err := responseFrame(&Response{Outputs: wireTensors(t)}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	buf := alignedBytes(4096)
-	p, err := readFrame(bytes.NewReader(frame), frameResponse, 1<<20, buf[:0])
+	p, _, err := readFrame(bytes.NewReader(frame), frameResponse, 1<<20, frameIn{buf: buf[:0]})
 	if err != nil || &p[0] != &buf[0] {
 		t.Fatalf("the buffer was not reused (%v)", err)
 	}
-	p, err = readFrame(bytes.NewReader(frame), frameResponse, 1<<20, make([]byte, 0, 8))
+	p, _, err = readFrame(bytes.NewReader(frame), frameResponse, 1<<20, frameIn{buf: make([]byte, 0, 8)})
 	if err != nil || reflect.ValueOf(p).Pointer()%tensorAlign != 0 {
 		t.Fatalf("a new buffer is not aligned (%v)", err)
 	}
@@ -197,7 +197,7 @@ func TestReadFrameReuse(t *testing.T) {
 // no panics, and whatever decodes round-trips.
 func FuzzFrame(f *testing.F) {
 	in := wireTensors(f)
-	frame, _ := requestFrame(&Request{Program: []byte("p"), Entry: "e", Inputs: in[:1]}, nil)
+	frame, _ := requestFrame(&Request{Program: []byte("p"), Entry: "e", Inputs: in[:1]}, nil, nil)
 	f.Add(frame)
 	f.Add(encodeResponse(f, &Response{Outputs: in, Layers: "x"}))
 	f.Add(encodeResponse(f, &Response{Err: diag.New(diag.Runtime, "r", diag.Pos{Line: 1, Col: 2}, "m")}))
@@ -228,4 +228,52 @@ func FuzzFrame(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A frame whose payload fits the shared region leaves it there: the
+// header alone goes on the pipe. The reader takes it in place, or copies
+// it out when the writer is not trusted; a flagged frame without a region,
+// or longer than the region, is refused.
+func TestSharedFrames(t *testing.T) {
+	rq := &Request{Program: []byte("p"), Entry: "e", Inputs: wireTensors(t), Engine: "plan"}
+	region := alignedBytes(64 << 10)
+	frame, err := requestFrame(rq, nil, region)
+	if err != nil || len(frame) != frameHeaderLen || frame[6] != flagShared {
+		t.Fatalf("frame of %d bytes, flags %v (%v)", len(frame), frame[6], err)
+	}
+	p, inShared, err := readFrame(bytes.NewReader(frame), frameRequest, 1<<20, frameIn{shared: region})
+	if err != nil || !inShared || &p[0] != &region[0] {
+		t.Fatalf("not read in place: %v", err)
+	}
+	if got, err := DecodeRequest(p); err != nil || !reflect.DeepEqual(got, rq) {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	p, inShared, err = readFrame(bytes.NewReader(frame), frameRequest, 1<<20, frameIn{shared: region, private: true})
+	if err != nil || !inShared || &p[0] == &region[0] || reflect.ValueOf(p).Pointer()%tensorAlign != 0 {
+		t.Fatalf("not copied out to aligned memory: %v", err)
+	}
+	if got, err := DecodeRequest(p); err != nil || !reflect.DeepEqual(got, rq) {
+		t.Fatalf("copy: got %+v, %v", got, err)
+	}
+	if _, _, err := readFrame(bytes.NewReader(frame), frameRequest, 1<<20, frameIn{}); err == nil {
+		t.Fatal("a shared frame was accepted without a region")
+	}
+	if _, _, err := readFrame(bytes.NewReader(frame), frameRequest, 1<<20, frameIn{shared: region[:16]}); err == nil {
+		t.Fatal("a shared frame longer than the region was accepted")
+	}
+	// A payload that does not fit goes on the pipe.
+	frame, err = requestFrame(rq, nil, region[:64])
+	if err != nil || frame[6] != 0 || len(frame) <= frameHeaderLen {
+		t.Fatalf("large payload: %d bytes, flags %v (%v)", len(frame), frame[6], err)
+	}
+	if p, _, err := readFrame(bytes.NewReader(frame), frameRequest, 1<<20, frameIn{shared: region[:64]}); err != nil {
+		t.Fatal(err)
+	} else if _, err := DecodeRequest(p); err != nil {
+		t.Fatal(err)
+	}
+	// Unknown flag bits are refused.
+	frame[6] = 2
+	if _, _, err := readFrame(bytes.NewReader(frame), frameRequest, 1<<20, frameIn{}); err == nil {
+		t.Fatal("unknown flags accepted")
+	}
 }

@@ -39,6 +39,7 @@ const workerMarker = "__hlogate_sandbox_worker_v1__"
 const (
 	fdRequest  = 3
 	fdResponse = 4
+	fdShared   = 5 // pool workers: the shared-memory memfd
 )
 
 // Config tunes Run. The zero value is usable.
@@ -64,6 +65,8 @@ type Config struct {
 
 	// env is the worker's environment (default: empty).
 	env []string
+	// shared is the memfd a pool worker gets at fdShared, or nil.
+	shared *os.File
 
 	// Test-only knobs (set by this package's tests).
 	probe       string // worker runs this probe after hardening
@@ -101,6 +104,11 @@ type PoolConfig struct {
 	// StartTimeout bounds a worker's start, hardening included (default
 	// 10s).
 	StartTimeout time.Duration
+	// SharedBytes is the size of each of a worker's two shared-memory
+	// regions (requests, responses): a frame that fits crosses there
+	// instead of through the pipes (default 4 MiB, rounded up to 64 KiB;
+	// negative: none).
+	SharedBytes int
 }
 
 func (c PoolConfig) withDefaults() PoolConfig {
@@ -109,6 +117,9 @@ func (c PoolConfig) withDefaults() PoolConfig {
 	}
 	if c.MaxRequests <= 0 {
 		c.MaxRequests = 1000
+	}
+	if c.SharedBytes == 0 {
+		c.SharedBytes = defaultSharedBytes
 	}
 	if c.MemoryBytes <= 0 {
 		c.MemoryBytes = 2<<30 + 256<<20
@@ -171,7 +182,10 @@ func exitIndex(r string) int {
 type PoolStats struct {
 	Live, Starts, StartFailures int64
 	Requests, CacheHits         int64
-	Exits                       map[string]int64
+	// SharedFrames counts request and response frames whose payload
+	// crossed in shared memory rather than through a pipe.
+	SharedFrames int64
+	Exits        map[string]int64
 }
 
 // ProgramKey is the cache key of a compiled program: a hash of the

@@ -77,6 +77,15 @@ func workerMain(probe func(name string)) int {
 		return 71
 	}
 	ws := &workerState{layers: strings.Join(layers, ","), probe: probe}
+	if v := workerArg("shm"); v != "" {
+		size, _ := strconv.Atoi(v)
+		sh, err := mapShm(fdShared, size)
+		if err != nil {
+			writeResponse(resp, &Response{Err: diag.New(diag.Internal, "sandbox.setup", diag.Pos{}, "worker shared memory: %v", err), Layers: ws.layers})
+			return 71
+		}
+		ws.shReq, ws.shResp = sh.requests(), sh.responses()
+	}
 	entries, _ := strconv.Atoi(workerArg("cache"))
 	ws.cache = newProgCache(entries)
 	if pool {
@@ -86,7 +95,7 @@ func workerMain(probe func(name string)) int {
 	}
 	argProbe := workerArg("probe")
 	for first := true; ; first = false {
-		p, err := readFrame(req, frameRequest, MaxFrame, ws.rbuf)
+		p, inShared, err := readFrame(req, frameRequest, MaxFrame, frameIn{buf: ws.rbuf, shared: ws.shReq})
 		if err == io.EOF && !first {
 			return 0 // the parent is done with this worker
 		}
@@ -103,13 +112,15 @@ func workerMain(probe func(name string)) int {
 			return 72
 		}
 		// The inputs in p are dead now: its memory takes the next request.
-		ws.rbuf = keepBuffer(p)
+		if !inShared { // (the worker never reads with private)
+			ws.rbuf = keepBuffer(p)
+		}
 	}
 }
 
 // writeResponse sends r in a new buffer (the hello and fatal errors).
 func writeResponse(f *os.File, r *Response) error {
-	frame, err := responseFrame(r, nil)
+	frame, err := responseFrame(r, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -120,11 +131,11 @@ func writeResponse(f *os.File, r *Response) error {
 // respond sends r in one write, built in the worker's response buffer. An
 // output the protocol cannot carry becomes an internal error.
 func (ws *workerState) respond(f *os.File, r *Response) error {
-	frame, err := responseFrame(r, ws.wbuf)
+	frame, err := responseFrame(r, ws.wbuf, ws.shResp)
 	if err != nil {
 		r = &Response{Err: diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "encoding the response: %v", err),
 			Layers: r.Layers, CPUNanos: r.CPUNanos, MemBytes: r.MemBytes}
-		if frame, err = responseFrame(r, ws.wbuf); err != nil {
+		if frame, err = responseFrame(r, ws.wbuf, ws.shResp); err != nil {
 			return err
 		}
 	}
@@ -152,6 +163,8 @@ type workerState struct {
 	cache      *progCache
 	soft       int64
 	rbuf, wbuf []byte
+	// shReq and shResp are the shared-memory regions (pool workers).
+	shReq, shResp []byte
 }
 
 func (ws *workerState) serve(p []byte) *Response {
