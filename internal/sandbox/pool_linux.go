@@ -42,7 +42,7 @@ type Pool struct {
 	warnedOnce                  atomic.Bool
 	live, starts, startFailures atomic.Int64
 	requests, cacheHits         atomic.Int64
-	sharedFrames                atomic.Int64
+	sharedFrames, workerCPU     atomic.Int64
 	exits                       [numExitReasons]atomic.Int64
 }
 
@@ -335,6 +335,9 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 		p.cacheHits.Add(1)
 	}
 	pw.served++
+	if d := r.CPUNanos - pw.cpuNanos; d > 0 {
+		p.workerCPU.Add(d)
+	}
 	pw.cpuNanos, pw.mem = r.CPUNanos, r.MemBytes
 	st := exec.Stats{PeakMemory: r.Stats.PeakMemory, Steps: r.Stats.Steps, Work: r.Stats.Work, FLOPs: r.Stats.FLOPs}
 	switch {
@@ -573,7 +576,8 @@ func (p *Pool) Close() {
 // Stats are the pool's counters.
 func (p *Pool) Stats() PoolStats {
 	st := PoolStats{Live: p.live.Load(), Starts: p.starts.Load(), StartFailures: p.startFailures.Load(),
-		Requests: p.requests.Load(), CacheHits: p.cacheHits.Load(), SharedFrames: p.sharedFrames.Load(), Exits: map[string]int64{}}
+		Requests: p.requests.Load(), CacheHits: p.cacheHits.Load(), SharedFrames: p.sharedFrames.Load(),
+		WorkerCPU: time.Duration(p.workerCPU.Load()), Exits: map[string]int64{}}
 	for i, r := range exitReasons {
 		st.Exits[r] = p.exits[i].Load()
 	}

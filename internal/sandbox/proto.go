@@ -218,13 +218,9 @@ func readFrame(r io.Reader, want byte, maxLen int64, in frameIn) (p []byte, inSh
 		if !in.private {
 			return in.shared[:n:n], true, nil
 		}
-		p = in.buf[:0]
-		if int64(cap(p)) < n {
-			p = alignedBytes(int(n))
-		}
-		p = p[:n]
-		copy(p, in.shared[:n])
-		return p, true, nil
+		// append leaves a new buffer unzeroed where it copies; a large
+		// one is page-aligned.
+		return append(in.buf[:0], in.shared[:n]...), true, nil
 	}
 	if n <= int64(cap(in.buf)) {
 		p = in.buf[:n]

@@ -249,8 +249,8 @@ func TestSharedFrames(t *testing.T) {
 		t.Fatalf("got %+v, %v", got, err)
 	}
 	p, inShared, err = readFrame(bytes.NewReader(frame), frameRequest, 1<<20, frameIn{shared: region, private: true})
-	if err != nil || !inShared || &p[0] == &region[0] || reflect.ValueOf(p).Pointer()%tensorAlign != 0 {
-		t.Fatalf("not copied out to aligned memory: %v", err)
+	if err != nil || !inShared || &p[0] == &region[0] {
+		t.Fatalf("not copied out: %v", err)
 	}
 	if got, err := DecodeRequest(p); err != nil || !reflect.DeepEqual(got, rq) {
 		t.Fatalf("copy: got %+v, %v", got, err)

@@ -185,7 +185,10 @@ type PoolStats struct {
 	// SharedFrames counts request and response frames whose payload
 	// crossed in shared memory rather than through a pipe.
 	SharedFrames int64
-	Exits        map[string]int64
+	// WorkerCPU is the CPU time workers reported, starts included, up to
+	// their last answered request.
+	WorkerCPU time.Duration
+	Exits     map[string]int64
 }
 
 // ProgramKey is the cache key of a compiled program: a hash of the

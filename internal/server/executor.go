@@ -29,6 +29,10 @@ type WorkerStats struct {
 	// Exits by reason: recycled, crashed, killed, deadline, cancelled,
 	// closed.
 	Exits map[string]int64
+	// CPU is the CPU time the workers reported; SharedFrames counts frames
+	// whose tensors crossed in shared memory.
+	CPU          time.Duration
+	SharedFrames int64
 }
 
 // workerStatser is implemented by Executors with workers.
@@ -248,5 +252,5 @@ func checkOutputs(fn *ir.Func, outs []*tensor.Tensor) error {
 // WorkerStats reports the pool's counters.
 func (x *SandboxExecutor) WorkerStats() WorkerStats {
 	st := x.Pool.Stats()
-	return WorkerStats{Live: st.Live, Starts: st.Starts, Exits: st.Exits}
+	return WorkerStats{Live: st.Live, Starts: st.Starts, Exits: st.Exits, CPU: st.WorkerCPU, SharedFrames: st.SharedFrames}
 }

@@ -102,6 +102,10 @@ var (
 	workerExitsDesc = prometheus.NewDesc("hlogate_sandbox_worker_exits_total",
 		"Sandboxed worker processes that left the pool, by reason: recycled (request count, memory or CPU time), single_use (ran a tenant's own program), crashed, killed (cgroup OOM, seccomp, RLIMIT_CPU), deadline, cancelled, closed.",
 		[]string{"reason"}, nil)
+	workerCPUDesc = prometheus.NewDesc("hlogate_sandbox_worker_cpu_seconds_total",
+		"CPU time the sandboxed workers reported using (their starts included), up to each one's last answered request.", nil, nil)
+	workerSharedDesc = prometheus.NewDesc("hlogate_sandbox_shared_frames_total",
+		"Request and response frames whose tensors crossed between the server and a worker in shared memory rather than through a pipe.", nil, nil)
 	// workerExitReasons are the reason label values, always exported.
 	workerExitReasons = []string{"recycled", "single_use", "crashed", "killed", "deadline", "cancelled", "closed"}
 )
@@ -110,6 +114,8 @@ func (c *workerCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- workersLiveDesc
 	ch <- workerStartsDesc
 	ch <- workerExitsDesc
+	ch <- workerCPUDesc
+	ch <- workerSharedDesc
 }
 
 func (c *workerCollector) Collect(ch chan<- prometheus.Metric) {
@@ -119,4 +125,6 @@ func (c *workerCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, r := range workerExitReasons {
 		ch <- prometheus.MustNewConstMetric(workerExitsDesc, prometheus.CounterValue, float64(st.Exits[r]), r)
 	}
+	ch <- prometheus.MustNewConstMetric(workerCPUDesc, prometheus.CounterValue, st.CPU.Seconds())
+	ch <- prometheus.MustNewConstMetric(workerSharedDesc, prometheus.CounterValue, float64(st.SharedFrames))
 }

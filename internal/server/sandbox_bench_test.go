@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 
@@ -149,6 +150,14 @@ func BenchmarkSandboxThroughput1ms(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ResetTimer()
+		var ru0, ru1 syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+		w0 := s.workerStats().CPU
+		defer func() {
+			syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+			b.ReportMetric(float64(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano())/float64(b.N)/1e3, "server-cpu-us/op")
+			b.ReportMetric(float64(s.workerStats().CPU-w0)/float64(b.N)/1e3, "worker-cpu-us/op")
+		}()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				if _, err := s.Infer(context.Background(), t, req); err != nil {

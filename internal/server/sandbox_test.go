@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -125,6 +126,13 @@ func TestSandboxedServer(t *testing.T) {
 	} {
 		if !strings.Contains(met, line+"\n") {
 			t.Errorf("metrics lack %q:\n%s", line, grep(met, "hlogate_sandbox"))
+		}
+	}
+	// The affine tensors crossed in shared memory, and the workers' CPU
+	// time is counted.
+	for _, name := range []string{"hlogate_sandbox_shared_frames_total", "hlogate_sandbox_worker_cpu_seconds_total"} {
+		if m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindStringSubmatch(met); m == nil || m[1] == "0" {
+			t.Errorf("%s is missing or zero:\n%s", name, grep(met, "hlogate_sandbox"))
 		}
 	}
 	audit := e.audit.String()
