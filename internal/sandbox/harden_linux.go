@@ -1,8 +1,8 @@
 package sandbox
 
 import (
-	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -44,9 +44,75 @@ var cloneThreadOnly = seccomp.NameWithConditions{
 	Conditions: []seccomp.Condition{{Argument: 0, Operation: seccomp.BitsSet, Value: unix.CLONE_THREAD}},
 }
 
+// privateProc mounts, in a new PID and mount namespace, a /proc of the
+// worker's own (privately), so /proc/self and thread lists name this
+// namespace's processes, not the host's.
+func privateProc(pidNS bool) error {
+	if !pidNS || syscall.Getpid() != 1 {
+		return nil
+	}
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("making mounts private: %w", err)
+	}
+	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return fmt.Errorf("mounting /proc: %w", err)
+	}
+	return nil
+}
+
+// sharedLibDirs and ldCache are what the dynamic loader of a cgo build
+// reads (and maps executable) when the worker re-executes itself under
+// Landlock; missing ones are skipped.
+var sharedLibDirs = []string{"/lib", "/lib64", "/usr/lib", "/usr/lib64"}
+
+const ldCache = "/etc/ld.so.cache"
+
+// allThreadsSyscalls reports whether syscall.AllThreadsSyscall works here:
+// it does not in a binary that links cgo.
+func allThreadsSyscalls() bool {
+	_, _, errno := syscall.AllThreadsSyscall(syscall.SYS_GETPID, 0, 0, 0)
+	return errno != syscall.ENOTSUP
+}
+
+// landlockExec applies Landlock in a binary that links cgo, where
+// syscall.AllThreadsSyscall is unavailable and a ruleset cannot reach the
+// runtime's threads: on one locked thread it enforces the deny-all
+// ruleset, plus reading and executing the binary itself and the shared
+// libraries, then executes the binary again from that thread. The new
+// program starts with that thread's Landlock domain and no_new_privs,
+// and every thread it creates inherits them. It returns only on failure
+// (the worker must then fail closed), or when there is nothing to do: a
+// build without cgo (harden reaches every thread), a worker already
+// re-executed, or a kernel without Landlock.
+func landlockExec() error {
+	if allThreadsSyscalls() || workerArg("landlocked") != "" {
+		return nil
+	}
+	if _, err := landlockABI(); err != nil {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("finding the executable: %w", err)
+	}
+	// Landlock forbids mounting: the private /proc comes first.
+	if err := privateProc(workerArg("pidns") == "1"); err != nil {
+		return err
+	}
+	runtime.LockOSThread() // never unlocked: this thread executes the binary
+	abi, err := restrictThreadForExec(exe, sharedLibDirs, ldCache)
+	if err != nil {
+		return err
+	}
+	args := append(os.Args[:len(os.Args):len(os.Args)], fmt.Sprintf("landlocked=%d", abi))
+	return fmt.Errorf("re-executing %s: %w", exe, syscall.Exec(exe, args, os.Environ()))
+}
+
 // harden applies the in-worker layers. It fails closed: an error means the
 // worker must not run anything.
-func harden(cpuSeconds uint64, seccompMode string, pidNS bool) (layers []string, err error) {
+// landlocked is the Landlock ABI version a cgo build enforced before it
+// re-executed itself ("" for none; see landlockExec).
+func harden(cpuSeconds uint64, seccompMode string, pidNS bool, landlocked string) (layers []string, err error) {
 	// Pin GOMAXPROCS: this also stops the runtime from re-reading cgroup
 	// files periodically (which seccomp would refuse).
 	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
@@ -57,16 +123,14 @@ func harden(cpuSeconds uint64, seccompMode string, pidNS bool) (layers []string,
 	// above 4 here are the runtime's own (netpoller epoll, eventfd) and must
 	// not be closed.
 
-	// In a new PID and mount namespace, mount a /proc of our own (privately)
-	// so /proc/self and thread lists name this namespace's processes, not
-	// the host's.
+	// A worker that re-executed itself under Landlock (which forbids
+	// mounting) mounted its /proc before.
+	if landlocked == "" {
+		if err := privateProc(pidNS); err != nil {
+			return layers, err
+		}
+	}
 	if pidNS && syscall.Getpid() == 1 {
-		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-			return layers, fmt.Errorf("making mounts private: %w", err)
-		}
-		if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
-			return layers, fmt.Errorf("mounting /proc: %w", err)
-		}
 		layers = append(layers, "private-proc")
 	}
 
@@ -117,15 +181,17 @@ func harden(cpuSeconds uint64, seccompMode string, pidNS bool) (layers []string,
 	// Landlock: no filesystem or TCP access and no signals outside the
 	// worker, on every thread. Where the kernel has no Landlock the
 	// seccomp allowlist below (no open, execve or socket at all) and the
-	// namespaces still refuse those.
-	// syscall.AllThreadsSyscall exists only in binaries without cgo
-	// (CGO_ENABLED=0, as deploy/Dockerfile builds); a binary that links
-	// cgo (Go's net resolver does when a C compiler is present) says so.
-	switch name, err := applyLandlock(); {
-	case err == nil:
-		layers = append(layers, name)
-	case errors.Is(err, syscall.ENOTSUP):
-		layers = append(layers, "no-landlock(cgo-build)")
+	// namespaces still refuse those. syscall.AllThreadsSyscall exists only
+	// in binaries without cgo; a binary that links cgo (Go's net resolver
+	// does when a C compiler is present) had the ruleset applied before it
+	// re-executed itself (landlockExec), or the kernel has no Landlock.
+	switch {
+	case landlocked != "":
+		layers = append(layers, "landlock(abi"+landlocked+",exec)")
+	case allThreadsSyscalls():
+		if name, err := applyLandlock(); err == nil {
+			layers = append(layers, name)
+		}
 	}
 
 	action := seccomp.ActionKillProcess

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"syscall"
@@ -193,6 +196,56 @@ func TestProbesRefusedByOtherLayers(t *testing.T) {
 				t.Fatalf("want the action refused (exit %d) by %s, got %v", probeRefused, layer, err)
 			}
 		})
+	}
+}
+
+// buildCgoWorker builds testdata/cgoworker with cgo, or skips when this
+// machine cannot (no C compiler).
+func buildCgoWorker(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "cgoworker")
+	cmd := osexec.Command("go", "build", "-o", bin, "./testdata/cgoworker")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("no cgo build here: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// A binary that links cgo cannot reach every thread with a Landlock
+// ruleset; its worker enforces the ruleset on one thread and re-executes
+// itself from it. That worker reports landlock(abiN,exec), Landlock then
+// refuses opening, writing and executing files while seccomp only logs,
+// and it still runs programs.
+func TestLandlockByReexecInCgoBuild(t *testing.T) {
+	requireSandbox(t)
+	exe := buildCgoWorker(t)
+	cfg := testConfig("", "")
+	cfg.Executable = exe
+	rq := &Request{Program: []byte(affine), Inputs: []*tensor.Tensor{affineInput()}, Limits: Limits{TimeoutNanos: int64(5 * time.Second)}}
+	res, err := Run(context.Background(), cfg, rq)
+	if err != nil {
+		t.Fatalf("cgo worker: %v", err)
+	}
+	layers := res.LayerSummary()
+	t.Logf("cgo worker layers: %s", layers)
+	if !strings.Contains(layers, "landlock(") {
+		t.Skip("no Landlock on this kernel")
+	}
+	if !strings.Contains(layers, ",exec)") {
+		t.Skipf("the worker was not built with cgo (%s)", layers)
+	}
+	if got := f32s(res.Outputs[0]); !reflect.DeepEqual(got, affineWant) {
+		t.Fatalf("affine through the cgo worker: %v, want %v", got, affineWant)
+	}
+	for _, p := range []string{"open", "write", "execve"} {
+		cfg := testConfig(p, "log")
+		cfg.Executable = exe
+		res, err := Run(context.Background(), cfg, &Request{Limits: Limits{TimeoutNanos: int64(10 * time.Second)}})
+		t.Logf("probe %s: layers %s; err=%v", p, res.LayerSummary(), err)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("status %d", probeRefused)) {
+			t.Errorf("%s: want it refused by Landlock (exit %d), got %v", p, probeRefused, err)
+		}
 	}
 }
 

@@ -59,18 +59,26 @@ func workerArg(key string) string {
 // requests one at a time. probe, in test builds only, runs after hardening
 // for the probe= argument (first request) or a request's Probe field.
 func workerMain(probe func(name string)) int {
+	// First, before the runtime does anything else: a cgo build gets its
+	// Landlock domain by re-executing itself (this returns only if that
+	// fails, or is not needed).
+	llErr := landlockExec()
 	req := os.NewFile(fdRequest, "request")
 	resp := os.NewFile(fdResponse, "response")
 	if req == nil || resp == nil {
 		fmt.Fprintln(os.Stderr, "hlogate sandbox worker: IPC descriptors missing")
 		return 70
 	}
+	if llErr != nil {
+		writeResponse(resp, &Response{Err: diag.New(diag.Internal, "sandbox.setup", diag.Pos{}, "worker hardening failed: landlock: %v", llErr)})
+		return 71
+	}
 	var cpu uint64 = 60
 	if v := workerArg("cpu"); v != "" {
 		fmt.Sscan(v, &cpu)
 	}
 	pool := workerArg("pool") == "1"
-	layers, err := harden(cpu, workerArg("seccomp"), workerArg("pidns") == "1")
+	layers, err := harden(cpu, workerArg("seccomp"), workerArg("pidns") == "1", workerArg("landlocked"))
 	if err != nil {
 		// Fail closed, and say why on the response pipe.
 		writeResponse(resp, &Response{Err: diag.New(diag.Internal, "sandbox.setup", diag.Pos{}, "worker hardening failed: %v", err), Layers: strings.Join(layers, ",")})
