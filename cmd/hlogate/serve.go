@@ -86,12 +86,14 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	workerRequests := fset.Int("worker-requests", 1000, "requests a worker serves before it is replaced")
 	var workerMemory byteSize
 	fset.Var(&workerMemory, "worker-memory", "cgroup memory limit of each worker (default: 2 × --max-memory + 256MiB); a worker holding more than half of it after a request is replaced")
+	workerShared := byteSize(4 << 20)
+	fset.Var(&workerShared, "worker-shared-memory", "size of each of a worker's two shared-memory regions (requests, responses): tensors of a request or response that fits cross there instead of through the pipes; 0 sends everything through the pipes")
 	lim := addServeLimitFlags(fset)
 	pos, code := parseFlags(fset, args)
 	if code >= 0 {
 		return code
 	}
-	if len(pos) != 0 || (*isolation != "process" && *isolation != "none") || (*engine != server.EnginePlan && *engine != server.EngineReference) || *workers < 0 || *workerRequests < 0 || workerMemory < 0 {
+	if len(pos) != 0 || (*isolation != "process" && *isolation != "none") || (*engine != server.EnginePlan && *engine != server.EngineReference) || *workers < 0 || *workerRequests < 0 || workerMemory < 0 || workerShared < 0 || workerShared > 1<<30 {
 		fset.Usage()
 		return 2
 	}
@@ -131,7 +133,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if *isolation == "process" {
 		explicit := false
 		fset.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "isolation" })
-		pool, err := startPool(cfg, *workers, *workerRequests, int64(workerMemory), stderr)
+		pool, err := startPool(cfg, poolOptions{workers: *workers, requests: *workerRequests,
+			memory: int64(workerMemory), shared: int64(workerShared)}, stderr)
 		switch {
 		case err == nil:
 			defer pool.Close()
@@ -231,7 +234,14 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 // execution slots), each with a cgroup memory limit of workerMemory
 // (default: 2 × the server's max memory + 256 MiB), replaced after
 // requests requests.
-func startPool(cfg server.Config, workers, requests int, workerMemory int64, stderr io.Writer) (*sandbox.Pool, error) {
+// poolOptions are serve's worker flags.
+type poolOptions struct {
+	workers, requests int
+	memory, shared    int64
+}
+
+func startPool(cfg server.Config, o poolOptions, stderr io.Writer) (*sandbox.Pool, error) {
+	workers, workerMemory := o.workers, o.memory
 	lim := cfg.Limits
 	if lim.MaxMemory <= 0 || lim.Timeout <= 0 {
 		d := server.DefaultLimits()
@@ -258,8 +268,17 @@ func startPool(cfg server.Config, workers, requests int, workerMemory int64, std
 				fmt.Fprintf(stderr, "hlogate serve: sandbox: %s\n", msg)
 			}
 		}},
-		Workers: workers, MaxRequests: requests, MaxTimeout: lim.Timeout,
+		Workers: workers, MaxRequests: o.requests, MaxTimeout: lim.Timeout, SharedBytes: sharedBytes(o.shared),
 	})
+}
+
+// sharedBytes maps --worker-shared-memory to PoolConfig.SharedBytes (0:
+// none).
+func sharedBytes(v int64) int {
+	if v == 0 {
+		return -1
+	}
+	return int(v)
 }
 
 // newHTTPServer sets the timeouts and header cap net/http leaves open.

@@ -245,12 +245,21 @@ func TestServeIsolationFlags(t *testing.T) {
 		t.Skip("sandboxed workers need Linux")
 	}
 	bin := buildBinary(t)
-	if code := exec.Command(bin, "serve", "--isolation=maybe").Run(); code == nil {
-		t.Fatal("--isolation=maybe accepted")
+	for _, bad := range [][]string{{"--isolation=maybe"}, {"--worker-shared-memory", "-1"}, {"--worker-shared-memory", "2GiB"}} {
+		if code := exec.Command(bin, append([]string{"serve"}, bad...)...).Run(); code == nil {
+			t.Fatalf("%v accepted", bad)
+		}
 	}
 	var answers []string
-	for _, mode := range []string{"process", "none"} {
-		cmd := exec.Command(bin, "serve", "--isolation="+mode, "--workers", "2", "--http", "127.0.0.1:0", "--grpc", "", "--metrics", "127.0.0.1:0", "--audit-log", "off")
+	// The process mode runs twice: tensors through shared memory (the
+	// default), then through the pipes only.
+	for i, mode := range []string{"process", "process", "none"} {
+		args := []string{"serve", "--isolation=" + mode, "--workers", "2", "--http", "127.0.0.1:0", "--grpc", "", "--metrics", "127.0.0.1:0", "--audit-log", "off"}
+		pipesOnly := i == 1
+		if pipesOnly {
+			args = append(args, "--worker-shared-memory", "0")
+		}
+		cmd := exec.Command(bin, args...)
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -301,6 +310,10 @@ func TestServeIsolationFlags(t *testing.T) {
 		if !strings.Contains(string(mb), want) {
 			t.Errorf("%s: metrics lack %q", mode, want)
 		}
+		shared := regexp.MustCompile(`(?m)^hlogate_sandbox_shared_frames_total (\S+)$`).FindStringSubmatch(string(mb))
+		if shared == nil || (shared[1] == "0") != (mode == "none" || pipesOnly) {
+			t.Errorf("%s (pipes only: %v): shared frames %v", mode, pipesOnly, shared)
+		}
 		cmd.Process.Signal(syscall.SIGTERM)
 		if err := cmd.Wait(); err != nil {
 			t.Errorf("%s: serve exited with %v\n%s", mode, err, stderr.String())
@@ -309,8 +322,8 @@ func TestServeIsolationFlags(t *testing.T) {
 			t.Errorf("--isolation=none warned: %s", stderr.String())
 		}
 	}
-	if !strings.HasPrefix(answers[0], "200 ") || answers[0] != answers[1] {
-		t.Fatalf("answers differ:\nprocess: %s\nnone:    %s", answers[0], answers[1])
+	if !strings.HasPrefix(answers[0], "200 ") || answers[0] != answers[1] || answers[0] != answers[2] {
+		t.Fatalf("answers differ:\nprocess: %s\npipes:   %s\nnone:    %s", answers[0], answers[1], answers[2])
 	}
 }
 
