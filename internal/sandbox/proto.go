@@ -145,23 +145,6 @@ func frameErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errFrame, fmt.Sprintf(format, args...))
 }
 
-// WriteFrame writes one frame of the given type.
-func WriteFrame(w io.Writer, typ byte, payload []byte) error {
-	if len(payload) > MaxFrame {
-		return frameErr("payload of %d bytes is over the %d-byte cap", len(payload), MaxFrame)
-	}
-	var h [frameHeaderLen]byte
-	copy(h[:4], frameMagic[:])
-	h[4] = protoVersion
-	h[5] = typ
-	binary.LittleEndian.PutUint32(h[8:], uint32(len(payload)))
-	if _, err := w.Write(h[:]); err != nil {
-		return err
-	}
-	_, err := w.Write(payload)
-	return err
-}
-
 // ReadFrame reads one frame of type want whose payload is at most maxLen
 // bytes into a new buffer. Memory grows with the bytes actually received,
 // never with the claimed length alone.
@@ -188,59 +171,81 @@ type frameIn struct {
 // reports that the payload came through in.shared (and lies there unless
 // in.private).
 func readFrame(r io.Reader, want byte, maxLen int64, in frameIn) (p []byte, inShared bool, err error) {
+	n, shared, err := readHeader(r, want, maxLen)
+	switch {
+	case err != nil:
+		return nil, false, err
+	case shared:
+		p, err = sharedPayload(in, n)
+		return p, err == nil, err
+	}
+	p, err = pipePayload(r, in.buf, n)
+	return p, false, err
+}
+
+// readHeader reads and checks a frame header; it returns the payload's
+// length and whether the payload is in shared memory.
+func readHeader(r io.Reader, want byte, maxLen int64) (n int64, shared bool, err error) {
 	var h [frameHeaderLen]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return nil, false, err
+		return 0, false, err
 	}
-	if [4]byte(h[:4]) != frameMagic {
-		return nil, false, frameErr("bad magic")
+	switch {
+	case [4]byte(h[:4]) != frameMagic:
+		return 0, false, frameErr("bad magic")
+	case h[4] != protoVersion:
+		return 0, false, frameErr("protocol version %d, want %d", h[4], protoVersion)
+	case h[5] != want:
+		return 0, false, frameErr("frame type %d, want %d", h[5], want)
+	case h[6]&^flagShared != 0 || h[7] != 0:
+		return 0, false, frameErr("reserved bits set")
 	}
-	if h[4] != protoVersion {
-		return nil, false, frameErr("protocol version %d, want %d", h[4], protoVersion)
-	}
-	if h[5] != want {
-		return nil, false, frameErr("frame type %d, want %d", h[5], want)
-	}
-	if h[6]&^flagShared != 0 || h[7] != 0 {
-		return nil, false, frameErr("reserved bits set")
-	}
-	n := int64(binary.LittleEndian.Uint32(h[8:]))
+	n = int64(binary.LittleEndian.Uint32(h[8:]))
 	if maxLen > MaxFrame {
 		maxLen = MaxFrame
 	}
 	if n > maxLen {
-		return nil, false, frameErr("payload of %d bytes is over the %d-byte cap", n, maxLen)
+		return 0, false, frameErr("payload of %d bytes is over the %d-byte cap", n, maxLen)
 	}
-	if h[6]&flagShared != 0 {
-		if n > int64(len(in.shared)) {
-			return nil, false, frameErr("shared payload of %d bytes is over the %d-byte region", n, len(in.shared))
-		}
-		if !in.private {
-			return in.shared[:n:n], true, nil
-		}
-		// append leaves a new buffer unzeroed where it copies; a large
-		// one is page-aligned.
-		return append(in.buf[:0], in.shared[:n]...), true, nil
+	return n, h[6]&flagShared != 0, nil
+}
+
+// sharedPayload returns the first n bytes of the shared region, in place
+// or copied out (in.private).
+func sharedPayload(in frameIn, n int64) ([]byte, error) {
+	if n > int64(len(in.shared)) {
+		return nil, frameErr("shared payload of %d bytes is over the %d-byte region", n, len(in.shared))
 	}
-	if n <= int64(cap(in.buf)) {
-		p = in.buf[:n]
+	if !in.private {
+		return in.shared[:n:n], nil
+	}
+	// append leaves a new buffer unzeroed where it copies; a large one is
+	// page-aligned.
+	return append(in.buf[:0], in.shared[:n]...), nil
+}
+
+// pipePayload reads n bytes from r into buf when they fit, else into new
+// aligned memory, in chunks so a lying length costs only what was really
+// sent.
+func pipePayload(r io.Reader, buf []byte, n int64) ([]byte, error) {
+	if n <= int64(cap(buf)) {
+		p := buf[:n]
 		if _, err := io.ReadFull(r, p); err != nil {
-			return nil, false, unexpectedEOF(err)
+			return nil, unexpectedEOF(err)
 		}
-		return p, false, nil
+		return p, nil
 	}
-	// Read in chunks so a lying length costs only what was really sent.
 	const chunk = 1 << 20
-	p = alignedBytes(int(min(n, chunk)))[:0]
+	p := alignedBytes(int(min(n, chunk)))[:0]
 	for int64(len(p)) < n {
 		k := min(n-int64(len(p)), chunk)
 		start := len(p)
 		p = append(p, make([]byte, k)...)
 		if _, err := io.ReadFull(r, p[start:]); err != nil {
-			return nil, false, unexpectedEOF(err)
+			return nil, unexpectedEOF(err)
 		}
 	}
-	return p, false, nil
+	return p, nil
 }
 
 func unexpectedEOF(err error) error {
