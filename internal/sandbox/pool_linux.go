@@ -39,6 +39,11 @@ type Pool struct {
 	mu  sync.Mutex
 	all map[*pworker]struct{}
 
+	// spare holds response buffers given back by Release, for the next
+	// responses to be copied into (at most 2 per worker).
+	spareMu sync.Mutex
+	spare   [][]byte
+
 	warnedOnce                  atomic.Bool
 	live, starts, startFailures atomic.Int64
 	requests, cacheHits         atomic.Int64
@@ -251,6 +256,12 @@ type JobInfo struct {
 	// stayed): ExitRecycled, ExitCrashed, ExitKilled, ExitDeadline or
 	// ExitCancelled.
 	Exit string
+	// Release, set when the job returned outputs, gives the memory they
+	// lie in back to the pool for later responses. Calling it is
+	// optional (the garbage collector takes the memory otherwise); once
+	// it is called the outputs must not be used. It may be called more
+	// than once.
+	Release func()
 }
 
 // Exec runs job on a free worker, waiting for one within ctx. A worker that
@@ -316,6 +327,7 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 
 	r, reason, err := p.roundTrip(ctx, pw, rq, hard)
 	if err == nil && r.Miss && len(rq.Key) != 0 {
+		p.putSpare(r.buf)
 		rq.Program, rq.Bound = job.Program, job.Bound
 		r, reason, err = p.roundTrip(ctx, pw, rq, hard)
 	}
@@ -351,10 +363,51 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 		p.release(pw)
 	}
 	if r.Err != nil {
+		p.putSpare(r.buf)
 		return nil, st, info, r.Err
 	}
-	// The outputs alias the response's own buffer, which is theirs.
+	// The outputs alias the response's own buffer, which is theirs until
+	// Release.
+	var once sync.Once
+	info.Release = func() { once.Do(func() { p.putSpare(r.buf) }) }
 	return r.Outputs, st, info, nil
+}
+
+// maxSpare is the most buffers per worker the pool keeps for responses.
+const maxSpare = 2
+
+// takeSpare returns a buffer for a response to be copied into (nil when
+// none is kept).
+func (p *Pool) takeSpare() []byte {
+	p.spareMu.Lock()
+	defer p.spareMu.Unlock()
+	n := len(p.spare)
+	if n == 0 {
+		return nil
+	}
+	b := p.spare[n-1]
+	p.spare[n-1] = nil
+	p.spare = p.spare[:n-1]
+	return b
+}
+
+// putSpare keeps b for a later response, unless it is large or enough are
+// kept. Tests poison it first, so a use after Release shows.
+func (p *Pool) putSpare(b []byte) {
+	if b == nil || cap(b) > maxKeptBuffer {
+		return
+	}
+	if p.cfg.PoisonReleased {
+		b = b[:cap(b)]
+		for i := range b {
+			b[i] = 0xA5
+		}
+	}
+	p.spareMu.Lock()
+	defer p.spareMu.Unlock()
+	if len(p.spare) < maxSpare*p.cfg.Workers {
+		p.spare = append(p.spare, b[:0])
+	}
 }
 
 // margin is how long past its deadline a worker may take before it is
@@ -416,7 +469,7 @@ func (p *Pool) roundTrip(ctx context.Context, pw *pworker, rq *Request, hard tim
 	var payload []byte
 	if err == nil {
 		var shared bool
-		payload, shared, err = readFrame(pw.respR, frameResponse, p.cfg.MaxResponse, frameIn{shared: shResp, private: true})
+		payload, shared, err = readFrame(pw.respR, frameResponse, p.cfg.MaxResponse, frameIn{buf: p.takeSpare(), shared: shResp, private: true})
 		if shared {
 			p.sharedFrames.Add(1)
 		}
@@ -427,6 +480,7 @@ func (p *Pool) roundTrip(ctx context.Context, pw *pworker, rq *Request, hard tim
 	var r *Response
 	if err == nil {
 		if r, err = DecodeResponse(payload); err == nil {
+			r.buf = payload
 			return r, "", nil
 		}
 	}

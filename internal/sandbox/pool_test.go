@@ -417,3 +417,72 @@ func TestPoolSharedAndPipeFrames(t *testing.T) {
 		}
 	}
 }
+
+// Released response buffers are reused for later responses, never while
+// a caller still holds outputs in them: released buffers are poisoned,
+// and concurrent callers, each checking its own distinct answer before
+// releasing it, must never see another's bytes or the poison.
+func TestPoolReleaseReusesResponses(t *testing.T) {
+	p := testPool(t, PoolConfig{Workers: 2, PoisonReleased: true})
+	const n = 256
+	src := fmt.Sprintf(`func.func @main(%%x: tensor<%dxf32>) -> tensor<%dxf32> {
+  %%y = stablehlo.negate %%x : tensor<%dxf32>
+  return %%y : tensor<%dxf32>
+}`, n, n, n, n)
+	job := func(base float64) *Job {
+		x, _ := tensor.New(tensor.F32, []int64{n}, 1<<20)
+		for i := int64(0); i < n; i++ {
+			x.SetFloat64(i, base+float64(i))
+		}
+		return &Job{Key: ProgramKey("plan", "", []byte(src), nil), Program: []byte(src), Engine: "plan",
+			Inputs: []*tensor.Tensor{x}, Limits: exec.DefaultLimits(), Timeout: 5 * time.Second}
+	}
+	check := func(outs []*tensor.Tensor, base float64) error {
+		for i := int64(0); i < n; i++ {
+			if got := outs[0].Float64(i); got != -(base + float64(i)) {
+				return fmt.Errorf("element %d = %v, want %v", i, got, -(base + float64(i)))
+			}
+		}
+		return nil
+	}
+	outs, _, info, err := p.Exec(context.Background(), job(0))
+	if err != nil || check(outs, 0) != nil {
+		t.Fatalf("first job: %v %v", err, check(outs, 0))
+	}
+	info.Release()
+	info.Release() // twice is harmless
+	if b := outs[0].Data[0]; b != 0xA5 {
+		t.Fatalf("the released buffer was not poisoned (byte %#x): the test cannot see reuse", b)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 50; k++ {
+				base := float64(g*1000 + k)
+				outs, _, info, err := p.Exec(context.Background(), job(base))
+				if err == nil {
+					err = check(outs, base)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				info.Release()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	p.spareMu.Lock()
+	kept := len(p.spare)
+	p.spareMu.Unlock()
+	if kept == 0 || kept > maxSpare*2 {
+		t.Fatalf("%d spare buffers kept", kept)
+	}
+}

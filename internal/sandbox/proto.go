@@ -137,6 +137,10 @@ type Response struct {
 	// the request. The pool recycles workers by them.
 	CPUNanos int64
 	MemBytes int64
+
+	// buf is the memory the response was decoded from (the parent's), for
+	// reuse once its outputs are released.
+	buf []byte
 }
 
 var errFrame = errors.New("sandbox: malformed frame")

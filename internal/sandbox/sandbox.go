@@ -104,6 +104,10 @@ type PoolConfig struct {
 	// StartTimeout bounds a worker's start, hardening included (default
 	// 10s).
 	StartTimeout time.Duration
+	// PoisonReleased fills response buffers given back by
+	// JobInfo.Release with 0xA5 before they are reused, so that a use
+	// after Release shows (for tests; it costs a pass over each buffer).
+	PoisonReleased bool
 	// SharedBytes is the size of each of a worker's two shared-memory
 	// regions (requests, responses): a frame that fits crosses there
 	// instead of through the pipes (default 4 MiB, rounded up to 64 KiB;

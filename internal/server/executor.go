@@ -66,6 +66,10 @@ type ExecJob struct {
 	Worker     int
 	WorkerExit string
 	CacheHit   bool
+	// Release, when the executor sets it, gives the outputs' memory back
+	// to it; the outputs must not be used afterwards (see
+	// InferResponse.Release).
+	Release func()
 }
 
 // ExecProgram is a version's program as an Executor may need it: its
@@ -221,8 +225,10 @@ func (x *SandboxExecutor) Execute(ctx context.Context, job *ExecJob) ([]*tensor.
 	}
 	// The worker is not trusted to answer in the program's signature.
 	if err := checkOutputs(job.Func, outs); err != nil {
+		info.Release()
 		return nil, st, err
 	}
+	job.Release = info.Release
 	return outs, st, nil
 }
 

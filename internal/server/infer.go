@@ -154,7 +154,7 @@ func (s *Server) Infer(ctx context.Context, t *Tenant, req *InferRequest) (resp 
 	}
 	s.anom.observeLatency(v, rec.compute.Seconds(), s.now())
 
-	resp = &InferResponse{ModelName: v.model.name, ModelVersion: v.label, ID: clip(req.ID, 256)}
+	resp = &InferResponse{ModelName: v.model.name, ModelVersion: v.label, ID: clip(req.ID, 256), release: job.Release}
 	for i, k := range sel {
 		o := outs[k]
 		resp.Outputs = append(resp.Outputs, InferOutput{Name: v.outputs[k].Name, Datatype: DatatypeOf(o.DType),

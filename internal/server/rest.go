@@ -260,6 +260,8 @@ func (s *Server) hInfer(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	// The response writer has copied or sent every byte when it returns.
+	defer resp.Release()
 	writeInferResponse(w, resp)
 }
 

@@ -1,10 +1,14 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -54,7 +58,10 @@ func sandboxPool(t testing.TB, workers int) *sandbox.Pool {
 	if err != nil {
 		t.Skip(err)
 	}
-	p, err := sandbox.NewPool(sandbox.PoolConfig{Workers: workers,
+	// Tests poison released responses (a use after Release shows);
+	// benchmarks do not pay for it.
+	_, bench := t.(*testing.B)
+	p, err := sandbox.NewPool(sandbox.PoolConfig{Workers: workers, PoisonReleased: !bench,
 		Config: sandbox.Config{Executable: exe, MemoryBytes: 512 << 20, Margin: 300 * time.Millisecond, Warn: func(string) {}}})
 	if err != nil {
 		t.Skipf("sandboxed workers cannot start here: %v", err)
@@ -74,6 +81,61 @@ func probeByID(j *ExecJob) string {
 
 func withID(body, id string) string {
 	return strings.Replace(body, `"id":"r1"`, `"id":"`+id+`"`, 1)
+}
+
+// Concurrent REST requests through workers whose response buffers are
+// released after each answer is written (and poisoned, then reused): each
+// answer must be exactly the in-process answer to its own request, in
+// JSON and in the binary extension.
+func TestSandboxedReleasedResponses(t *testing.T) {
+	e := newEnv(t, envOpts{cfg: func(c *Config) { c.Executor = &SandboxExecutor{Pool: sandboxPool(t, 2)} }})
+	ref := newEnv(t, envOpts{})
+	type exchange struct{ body, want string }
+	var cases []exchange
+	for g := 0; g < 8; g++ {
+		x := make([]float32, 6)
+		for i := range x {
+			x[i] = float32(g*10+i) - 3.5
+		}
+		data, _ := json.Marshal(x)
+		extra := ""
+		if g%2 == 1 {
+			extra = `,"parameters":{"binary_data_output":true}`
+		}
+		body := `{"id":"r1","inputs":[{"name":"x","shape":[2,3],"datatype":"FP32","data":` + string(data) + `}]` + extra + `}`
+		r := ref.infer("affine", "key-alice", body)
+		wantStatus(t, r, 200, "")
+		cases = append(cases, exchange{body, string(r.body)})
+	}
+	errs := make(chan error, len(cases))
+	var wg sync.WaitGroup
+	for _, c := range cases {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 25; k++ {
+				req, _ := http.NewRequest("POST", e.url+"/v2/models/affine/infer", strings.NewReader(c.body))
+				req.Header.Set("Authorization", "Bearer key-alice")
+				req.Header.Set("Content-Type", "application/json")
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				b, err := io.ReadAll(res.Body)
+				res.Body.Close()
+				if err != nil || res.StatusCode != 200 || string(b) != c.want {
+					errs <- fmt.Errorf("status %d, %v:\n%q\nwant\n%q", res.StatusCode, err, b, c.want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
 }
 
 // TestSandboxedServer runs the server with isolation=process: a normal

@@ -77,6 +77,19 @@ type InferResponse struct {
 	ModelVersion string
 	ID           string
 	Outputs      []InferOutput
+
+	release func()
+}
+
+// Release lets the server reuse the memory of the response's output
+// tensors (the sandboxed workers' response buffers) once the response
+// has been written. It is optional: without it the garbage collector
+// takes the memory. After Release the output tensors must not be used.
+// Calling it more than once is harmless.
+func (r *InferResponse) Release() {
+	if r != nil && r.release != nil {
+		r.release()
+	}
 }
 
 // InferOutput is one output tensor. Tensor.Data is little-endian and
