@@ -265,6 +265,13 @@ func (s *service) ModelInfer(ctx context.Context, req *oippb.ModelInferRequest) 
 	}
 	raw := len(req.GetRawInputContents()) > 0 || len(req.GetInputs()) == 0 || needsRaw(outs)
 	pbs, raws, err := encodeOutputs(outs, raw)
+	if err != nil || !raw {
+		// Typed contents are copies: the outputs' memory can go back to
+		// the core now. Raw contents alias the outputs until grpc has
+		// marshalled the answer, after this returns; those are left to
+		// the garbage collector.
+		resp.Release()
+	}
 	if err != nil {
 		return nil, toStatus(err)
 	}

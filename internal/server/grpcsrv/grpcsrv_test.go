@@ -106,13 +106,25 @@ tenants:
 // a clock that never moves (so token buckets never refill).
 func newCore(t *testing.T, maxBody int64) *server.Server {
 	t.Helper()
+	return newCoreConfig(t, server.Config{MaxBodyBytes: maxBody})
+}
+
+// newCoreWith is newCore executing through x.
+func newCoreWith(t *testing.T, x server.Executor) *server.Server {
+	t.Helper()
+	return newCoreConfig(t, server.Config{Executor: x})
+}
+
+func newCoreConfig(t *testing.T, cfg server.Config) *server.Server {
+	t.Helper()
 	tf, err := server.ParseTenants([]byte(fmt.Sprintf(tenantsFmt,
 		server.HashKey("key-alice"), server.HashKey("key-bob"), server.HashKey("key-tiny"), server.HashKey("key-carol"))))
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s, err := server.New(server.Config{Tenants: tf, MaxBodyBytes: maxBody, Now: func() time.Time { return now }})
+	cfg.Tenants, cfg.Now = tf, func() time.Time { return now }
+	s, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
