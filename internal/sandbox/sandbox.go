@@ -115,6 +115,10 @@ type PoolConfig struct {
 	SharedBytes int
 }
 
+// defaultSharedBytes is the size of each shared-memory region of a pool
+// worker (shm_linux.go).
+const defaultSharedBytes = 4 << 20
+
 func (c PoolConfig) withDefaults() PoolConfig {
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)

@@ -67,6 +67,7 @@ type JobInfo struct {
 	Worker   int
 	CacheHit bool
 	Exit     string
+	Release  func()
 }
 
 // NewPool reports that workers are unavailable.

@@ -21,9 +21,6 @@ import (
 // worker may change it at any time); the memfd is sealed against growing
 // and shrinking, so the worker cannot make the parent's mapping fault.
 
-// defaultSharedBytes is the size of each region of a pool worker.
-const defaultSharedBytes = 4 << 20
-
 // shmGranule rounds region sizes (page-aligned, so payloads are aligned).
 const shmGranule = 64 << 10
 
