@@ -40,9 +40,11 @@ type Pool struct {
 	all map[*pworker]struct{}
 
 	// spare holds response buffers given back by Release, for the next
-	// responses to be copied into (at most 2 per worker).
-	spareMu sync.Mutex
-	spare   [][]byte
+	// responses to be copied into (at most maxSpare per worker and
+	// maxSpareBytes in all); spareBytes is their capacity.
+	spareMu    sync.Mutex
+	spare      [][]byte
+	spareBytes int
 
 	warnedOnce                  atomic.Bool
 	live, starts, startFailures atomic.Int64
@@ -373,8 +375,12 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 	return r.Outputs, st, info, nil
 }
 
-// maxSpare is the most buffers per worker the pool keeps for responses.
-const maxSpare = 2
+// maxSpare is the most buffers per worker the pool keeps for responses,
+// and maxSpareBytes the most memory they may hold in all.
+const (
+	maxSpare      = 2
+	maxSpareBytes = 64 << 20
+)
 
 // takeSpare returns a buffer for a response to be copied into (nil when
 // none is kept).
@@ -388,6 +394,7 @@ func (p *Pool) takeSpare() []byte {
 	b := p.spare[n-1]
 	p.spare[n-1] = nil
 	p.spare = p.spare[:n-1]
+	p.spareBytes -= cap(b)
 	return b
 }
 
@@ -405,8 +412,9 @@ func (p *Pool) putSpare(b []byte) {
 	}
 	p.spareMu.Lock()
 	defer p.spareMu.Unlock()
-	if len(p.spare) < maxSpare*p.cfg.Workers {
+	if len(p.spare) < maxSpare*p.cfg.Workers && p.spareBytes+cap(b) <= maxSpareBytes {
 		p.spare = append(p.spare, b[:0])
+		p.spareBytes += cap(b)
 	}
 }
 
