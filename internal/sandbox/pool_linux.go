@@ -375,6 +375,10 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 	return r.Outputs, st, info, nil
 }
 
+// maxKeptRequestFrame is the largest request frame buffer the parent keeps
+// per worker.
+const maxKeptRequestFrame = 1 << 20
+
 // maxSpare is the most buffers per worker the pool keeps for responses,
 // and maxSpareBytes the most memory they may hold in all.
 const (
@@ -455,7 +459,11 @@ func (p *Pool) roundTrip(ctx context.Context, pw *pworker, rq *Request, hard tim
 		p.release(pw)
 		return nil, "", diag.New(diag.Internal, "sandbox.protocol", diag.Pos{}, "%v", err)
 	}
-	pw.frame = keepBuffer(frame)
+	// Keep small frames' memory for the next request; a large one (over
+	// the shared region, rare) is not held for the worker's life.
+	if pw.frame = nil; cap(frame) <= maxKeptRequestFrame {
+		pw.frame = frame[:0]
+	}
 	if frame[6]&flagShared != 0 {
 		p.sharedFrames.Add(1)
 	}
