@@ -39,6 +39,11 @@ type Pool struct {
 	mu  sync.Mutex
 	all map[*pworker]struct{}
 
+	// hot are the programs of the latest shared-worker jobs, most recent
+	// first, for warming replacement workers.
+	hotMu sync.Mutex
+	hot   []*Job
+
 	// spare holds response buffers given back by Release, for the next
 	// responses to be copied into (at most maxSpare per worker and
 	// maxSpareBytes in all); spareBytes is their capacity.
@@ -50,6 +55,7 @@ type Pool struct {
 	live, starts, startFailures atomic.Int64
 	requests, cacheHits         atomic.Int64
 	sharedFrames, workerCPU     atomic.Int64
+	warmed                      atomic.Int64
 	exits                       [numExitReasons]atomic.Int64
 }
 
@@ -368,6 +374,7 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 		p.putSpare(r.buf)
 		return nil, st, info, r.Err
 	}
+	p.noteHot(job)
 	// The outputs alias the response's own buffer, which is theirs until
 	// Release.
 	var once sync.Once
@@ -609,7 +616,9 @@ func (p *Pool) replace() {
 		}
 		st, err := p.spawn()
 		if err == nil {
-			p.release(st.w)
+			if p.warm(st.w) {
+				p.release(st.w)
+			}
 			return
 		}
 		p.cfg.warn("starting a replacement worker: " + err.Error())
@@ -620,6 +629,57 @@ func (p *Pool) replace() {
 		}
 		backoff = min(2*backoff, 5*time.Second)
 	}
+}
+
+// maxHot is how many programs a replacement worker is warmed with.
+const maxHot = 4
+
+// noteHot records job's program as in use (jobs of shared workers with a
+// cache key only: a tenant's own program in a single-use worker is not
+// carried into the workers that serve others).
+func (p *Pool) noteHot(job *Job) {
+	if job.Key == ([keyLen]byte{}) || job.SingleUse || job.Refine {
+		return
+	}
+	p.hotMu.Lock()
+	defer p.hotMu.Unlock()
+	for i, h := range p.hot {
+		if h.Key == job.Key && h.Engine == job.Engine {
+			copy(p.hot[1:i+1], p.hot[:i])
+			p.hot[0] = h
+			return
+		}
+	}
+	h := &Job{Key: job.Key, Program: job.Program, Bound: job.Bound, Entry: job.Entry, Engine: job.Engine}
+	if len(p.hot) < maxHot {
+		p.hot = append(p.hot, nil)
+	}
+	copy(p.hot[1:], p.hot)
+	p.hot[0] = h
+}
+
+// warm compiles the hot programs in a new worker before it takes
+// requests, so the first request after a recycle does not pay for the
+// compilation. A program that fails to compile is skipped. It reports
+// whether the worker is still the caller's: after a failed exchange it
+// is not (roundTrip has retired it, which starts another replacement, or
+// put it in the pool).
+func (p *Pool) warm(pw *pworker) bool {
+	p.hotMu.Lock()
+	hot := append([]*Job(nil), p.hot...)
+	p.hotMu.Unlock()
+	for _, h := range hot {
+		rq := &Request{Key: h.Key[:], Program: h.Program, Bound: h.Bound, Entry: h.Entry, Engine: h.Engine, Warm: true,
+			Limits: Limits{SoftMemory: p.cfg.MemoryBytes - p.cfg.MemoryBytes/8}}
+		r, _, err := p.roundTrip(context.Background(), pw, rq, time.Now().Add(p.cfg.StartTimeout))
+		if err != nil {
+			return false
+		}
+		if r.Err == nil {
+			p.warmed.Add(1)
+		}
+	}
+	return true
 }
 
 // Close kills every worker and waits until they are reaped. Jobs running
@@ -646,7 +706,7 @@ func (p *Pool) Close() {
 // Stats are the pool's counters.
 func (p *Pool) Stats() PoolStats {
 	st := PoolStats{Live: p.live.Load(), Starts: p.starts.Load(), StartFailures: p.startFailures.Load(),
-		Requests: p.requests.Load(), CacheHits: p.cacheHits.Load(), SharedFrames: p.sharedFrames.Load(),
+		Requests: p.requests.Load(), CacheHits: p.cacheHits.Load(), SharedFrames: p.sharedFrames.Load(), Warmed: p.warmed.Load(),
 		WorkerCPU: time.Duration(p.workerCPU.Load()), Exits: map[string]int64{}}
 	for i, r := range exitReasons {
 		st.Exits[r] = p.exits[i].Load()

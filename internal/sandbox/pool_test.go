@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -484,5 +485,50 @@ func TestPoolReleaseReusesResponses(t *testing.T) {
 	p.spareMu.Unlock()
 	if kept == 0 || kept > maxSpare*2 {
 		t.Fatalf("%d spare buffers kept", kept)
+	}
+}
+
+// A replacement worker is warmed with the programs in use before it takes
+// requests: the first request after a recycle finds its program compiled.
+// Tenants' single-use programs are not carried into other workers.
+func TestPoolWarmsReplacements(t *testing.T) {
+	p := testPool(t, PoolConfig{Workers: 1, MaxRequests: 2})
+	job := affineJob()
+	job.Engine = "plan"
+	run := func(j *Job) *JobInfo {
+		t.Helper()
+		outs, _, info, err := p.Exec(context.Background(), j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f32s(outs[0]); !reflect.DeepEqual(got, affineWant) {
+			t.Fatalf("got %v", got)
+		}
+		return info
+	}
+	if info := run(job); info.CacheHit {
+		t.Fatal("the first request found its program compiled")
+	}
+	if info := run(job); !info.CacheHit || info.Exit != ExitRecycled {
+		t.Fatalf("second request: %+v", info)
+	}
+	waitLive(t, p, 1)
+	if info := run(job); !info.CacheHit {
+		t.Fatalf("the replacement was not warmed: %+v (stats %+v)", info, p.Stats())
+	}
+	if st := p.Stats(); st.Warmed != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	// A single-use job's program is not warmed into the next worker.
+	tenant := affineJob()
+	tenant.Key = ProgramKey("reference", "tenant", []byte(affine), nil)
+	tenant.SingleUse = true
+	run(tenant)
+	waitLive(t, p, 1)
+	p.hotMu.Lock()
+	hot := len(p.hot)
+	p.hotMu.Unlock()
+	if hot != 1 {
+		t.Fatalf("%d hot programs, want only the shared one", hot)
 	}
 }

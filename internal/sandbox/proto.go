@@ -38,7 +38,7 @@ import (
 // cap and the bytes actually present.
 
 const (
-	protoVersion = 4
+	protoVersion = 5
 
 	frameRequest  = 1
 	frameResponse = 2
@@ -107,6 +107,11 @@ type Request struct {
 	// Engine is "plan" (the fast engine, with the reference executor for
 	// what it cannot plan) or "" (the reference executor).
 	Engine string
+	// Warm asks the worker to compile the program (and, on the plan
+	// engine, its entry's plan) into its cache and answer without running
+	// anything: the pool warms a replacement worker with the programs in
+	// use before it takes requests.
+	Warm bool
 }
 
 // DimValue is the value of a scalar dimension argument for refinement.
@@ -480,6 +485,15 @@ func (d *dec) tensors(what string) []*tensor.Tensor {
 	return out
 }
 
+// flag reads a uvarint that must be 0 or 1.
+func (d *dec) flag(what string) bool {
+	f := d.uvarint()
+	if d.err == nil && f > 1 {
+		d.fail("%s flag %d", what, f)
+	}
+	return f == 1 && d.err == nil
+}
+
 func (d *dec) end() error {
 	if d.err == nil && len(d.b) != 0 {
 		d.fail("%d trailing bytes", len(d.b))
@@ -578,7 +592,12 @@ func (e *enc) request(r *Request) {
 		e.varint(dv.Value)
 	}
 	e.str(r.Probe)
-	if r.Engine == "plan" {
+	e.flag(r.Engine == "plan")
+	e.flag(r.Warm)
+}
+
+func (e *enc) flag(v bool) {
+	if v {
 		e.uvarint(1)
 	} else {
 		e.uvarint(0)
@@ -627,13 +646,10 @@ func DecodeRequest(p []byte) (*Request, error) {
 		}
 	}
 	r.Probe = d.str("probe", maxProbeLen)
-	switch f := d.uvarint(); {
-	case d.err != nil:
-	case f == 1:
+	if d.flag("engine") {
 		r.Engine = "plan"
-	case f != 0:
-		d.fail("engine %d", f)
 	}
+	r.Warm = d.flag("warm")
 	if err := d.end(); err != nil {
 		return nil, err
 	}

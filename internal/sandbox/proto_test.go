@@ -110,13 +110,23 @@ func TestProtoRoundTrip(t *testing.T) {
 	}
 	bad = *rq
 	bad.DimValues, bad.Probe, bad.Engine = nil, "", ""
-	p = encodeRequest(t, &bad) // ends: refine flag 1, count 0, probe length 0, engine 0
-	if !bytes.HasSuffix(p, []byte{1, 0, 0, 0}) {
-		t.Fatalf("unexpected encoding tail %v", p[len(p)-4:])
+	p = encodeRequest(t, &bad) // ends: refine flag 1, count 0, probe length 0, engine 0, warm 0
+	if !bytes.HasSuffix(p, []byte{1, 0, 0, 0, 0}) {
+		t.Fatalf("unexpected encoding tail %v", p[len(p)-5:])
 	}
-	lie := append(append([]byte{}, p[:len(p)-3]...), 0xff, 0xff, 0xff, 0x7f, 0, 0)
+	lie := append(append([]byte{}, p[:len(p)-4]...), 0xff, 0xff, 0xff, 0x7f, 0, 0, 0)
 	if _, err := DecodeRequest(lie); err == nil {
 		t.Fatal("lying dimension-value count accepted")
+	}
+	// Flags are 0 or 1.
+	for _, tail := range [][]byte{{2, 0}, {0, 2}} {
+		bad := append(append([]byte{}, p[:len(p)-2]...), tail...)
+		if _, err := DecodeRequest(bad); err == nil || !strings.Contains(err.Error(), "flag") {
+			t.Fatalf("flags %v: %v", tail, err)
+		}
+	}
+	if got, err := DecodeRequest(append(append([]byte{}, p[:len(p)-1]...), 1)); err != nil || !got.Warm {
+		t.Fatalf("warm flag: %+v, %v", got, err)
 	}
 	// A lying frame length is refused by the cap before any allocation.
 	hdr := []byte{'H', 'L', 'G', 'S', protoVersion, frameRequest, 0, 0, 0xff, 0xff, 0xff, 0x7f}
@@ -203,6 +213,7 @@ func FuzzFrame(f *testing.F) {
 	f.Add(encodeResponse(f, &Response{Err: diag.New(diag.Runtime, "r", diag.Pos{Line: 1, Col: 2}, "m")}))
 	f.Add(encodeRequest(f, &Request{Program: []byte("p"), Key: bytes.Repeat([]byte{1}, keyLen), Bound: [][]byte{{2}},
 		Refine: true, DimValues: []DimValue{{0, 5}, {3, -1}}, Probe: "x", Inputs: in, Engine: "plan"}))
+	f.Add(encodeRequest(f, &Request{Program: []byte("p"), Key: bytes.Repeat([]byte{2}, keyLen), Entry: "main", Engine: "plan", Warm: true}))
 	f.Add(encodeResponse(f, &Response{Miss: true, CPUNanos: 1 << 40, MemBytes: 1 << 20}))
 	f.Add(encodeResponse(f, &Response{Outputs: in[1:3], CacheHit: true, Stats: Stats{1, 2, 3, 4}}))
 	f.Fuzz(func(t *testing.T, data []byte) {

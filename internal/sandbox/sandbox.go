@@ -193,6 +193,9 @@ type PoolStats struct {
 	// SharedFrames counts request and response frames whose payload
 	// crossed in shared memory rather than through a pipe.
 	SharedFrames int64
+	// Warmed counts programs compiled into replacement workers before
+	// they took requests.
+	Warmed int64
 	// WorkerCPU is the CPU time workers reported, starts included, up to
 	// their last answered request.
 	WorkerCPU time.Duration

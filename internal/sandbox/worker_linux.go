@@ -195,6 +195,13 @@ func (ws *workerState) serve(p []byte) *Response {
 		r.Err = diag.As(err)
 	case pe == nil:
 		r.Miss = true
+	case rq.Warm:
+		r.CacheHit = hit
+		if rq.Engine == "plan" {
+			if _, err := pe.executable(pe.mod, pe.fn); err != nil {
+				r.Err = diag.As(err)
+			}
+		}
 	default:
 		r.CacheHit = hit
 		outs, st, err := execute(pe, rq, ws.cache.refined)

@@ -33,6 +33,8 @@ type WorkerStats struct {
 	// whose tensors crossed in shared memory.
 	CPU          time.Duration
 	SharedFrames int64
+	// Warmed counts programs compiled into replacement workers.
+	Warmed int64
 }
 
 // workerStatser is implemented by Executors with workers.
@@ -258,5 +260,5 @@ func checkOutputs(fn *ir.Func, outs []*tensor.Tensor) error {
 // WorkerStats reports the pool's counters.
 func (x *SandboxExecutor) WorkerStats() WorkerStats {
 	st := x.Pool.Stats()
-	return WorkerStats{Live: st.Live, Starts: st.Starts, Exits: st.Exits, CPU: st.WorkerCPU, SharedFrames: st.SharedFrames}
+	return WorkerStats{Live: st.Live, Starts: st.Starts, Exits: st.Exits, CPU: st.WorkerCPU, SharedFrames: st.SharedFrames, Warmed: st.Warmed}
 }

@@ -106,6 +106,8 @@ var (
 		"CPU time the sandboxed workers reported using (their starts included), up to each one's last answered request.", nil, nil)
 	workerSharedDesc = prometheus.NewDesc("hlogate_sandbox_shared_frames_total",
 		"Request and response frames whose tensors crossed between the server and a worker in shared memory rather than through a pipe.", nil, nil)
+	workerWarmedDesc = prometheus.NewDesc("hlogate_sandbox_warmed_programs_total",
+		"Programs compiled into replacement workers before they took requests (the programs of the latest shared-worker requests).", nil, nil)
 	// workerExitReasons are the reason label values, always exported.
 	workerExitReasons = []string{"recycled", "single_use", "crashed", "killed", "deadline", "cancelled", "closed"}
 )
@@ -116,6 +118,7 @@ func (c *workerCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- workerExitsDesc
 	ch <- workerCPUDesc
 	ch <- workerSharedDesc
+	ch <- workerWarmedDesc
 }
 
 func (c *workerCollector) Collect(ch chan<- prometheus.Metric) {
@@ -127,4 +130,5 @@ func (c *workerCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(workerCPUDesc, prometheus.CounterValue, st.CPU.Seconds())
 	ch <- prometheus.MustNewConstMetric(workerSharedDesc, prometheus.CounterValue, float64(st.SharedFrames))
+	ch <- prometheus.MustNewConstMetric(workerWarmedDesc, prometheus.CounterValue, float64(st.Warmed))
 }
