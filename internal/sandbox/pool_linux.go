@@ -658,6 +658,18 @@ func (p *Pool) noteHot(job *Job) {
 	p.hot[0] = h
 }
 
+// dropHot forgets a hot program.
+func (p *Pool) dropHot(h *Job) {
+	p.hotMu.Lock()
+	defer p.hotMu.Unlock()
+	for i, x := range p.hot {
+		if x == h {
+			p.hot = append(p.hot[:i], p.hot[i+1:]...)
+			return
+		}
+	}
+}
+
 // warm compiles the hot programs in a new worker before it takes
 // requests, so the first request after a recycle does not pay for the
 // compilation. A program that fails to compile is skipped. It reports
@@ -668,11 +680,18 @@ func (p *Pool) warm(pw *pworker) bool {
 	p.hotMu.Lock()
 	hot := append([]*Job(nil), p.hot...)
 	p.hotMu.Unlock()
+	timeout := p.cfg.StartTimeout
+	if p.cfg.warmTimeout > 0 {
+		timeout = p.cfg.warmTimeout
+	}
 	for _, h := range hot {
 		rq := &Request{Key: h.Key[:], Program: h.Program, Bound: h.Bound, Entry: h.Entry, Engine: h.Engine, Warm: true,
 			Limits: Limits{SoftMemory: p.cfg.MemoryBytes - p.cfg.MemoryBytes/8}}
-		r, _, err := p.roundTrip(context.Background(), pw, rq, time.Now().Add(p.cfg.StartTimeout))
+		r, _, err := p.roundTrip(context.Background(), pw, rq, time.Now().Add(timeout))
 		if err != nil {
+			// Not again: a program that cannot be warmed must not make
+			// every replacement fail.
+			p.dropHot(h)
 			return false
 		}
 		if r.Err == nil {

@@ -532,3 +532,24 @@ func TestPoolWarmsReplacements(t *testing.T) {
 		t.Fatalf("%d hot programs, want only the shared one", hot)
 	}
 }
+
+// A program that cannot be warmed in time is dropped from the warm list
+// (its worker killed at the deadline): replacements must not fail over it
+// forever, and the pool heals.
+func TestPoolWarmFailureDropsProgram(t *testing.T) {
+	p := testPool(t, PoolConfig{Workers: 1, MaxRequests: 1, warmTimeout: time.Nanosecond})
+	job := affineJob()
+	job.Engine = "plan"
+	for i := 0; i < 2; i++ {
+		if _, _, _, err := p.Exec(context.Background(), job); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		waitLive(t, p, 1)
+	}
+	p.hotMu.Lock()
+	hot := len(p.hot)
+	p.hotMu.Unlock()
+	if st := p.Stats(); hot != 0 || st.Exits[ExitDeadline] < 1 || st.Warmed != 0 {
+		t.Fatalf("%d hot programs, stats %+v", hot, st)
+	}
+}

@@ -108,6 +108,9 @@ type PoolConfig struct {
 	// JobInfo.Release with 0xA5 before they are reused, so that a use
 	// after Release shows (for tests; it costs a pass over each buffer).
 	PoisonReleased bool
+	// warmTimeout, when set, replaces StartTimeout for warming a
+	// replacement (tests).
+	warmTimeout time.Duration
 	// SharedBytes is the size of each of a worker's two shared-memory
 	// regions (requests, responses): a frame that fits crosses there
 	// instead of through the pipes (default 4 MiB, rounded up to 64 KiB;
