@@ -658,6 +658,22 @@ func (p *Pool) noteHot(job *Job) {
 	p.hot[0] = h
 }
 
+// Forget drops the program with this key from the programs replacement
+// workers are warmed with (its model is gone), so the pool no longer
+// references its text and weights.
+func (p *Pool) Forget(key [keyLen]byte) {
+	p.hotMu.Lock()
+	defer p.hotMu.Unlock()
+	kept := p.hot[:0]
+	for _, h := range p.hot {
+		if h.Key != key {
+			kept = append(kept, h)
+		}
+	}
+	clear(p.hot[len(kept):])
+	p.hot = kept
+}
+
 // dropHot forgets a hot program.
 func (p *Pool) dropHot(h *Job) {
 	p.hotMu.Lock()
@@ -724,8 +740,11 @@ func (p *Pool) Close() {
 
 // Stats are the pool's counters.
 func (p *Pool) Stats() PoolStats {
+	p.hotMu.Lock()
+	hot := len(p.hot)
+	p.hotMu.Unlock()
 	st := PoolStats{Live: p.live.Load(), Starts: p.starts.Load(), StartFailures: p.startFailures.Load(),
-		Requests: p.requests.Load(), CacheHits: p.cacheHits.Load(), SharedFrames: p.sharedFrames.Load(), Warmed: p.warmed.Load(),
+		Requests: p.requests.Load(), CacheHits: p.cacheHits.Load(), SharedFrames: p.sharedFrames.Load(), Warmed: p.warmed.Load(), Hot: hot,
 		WorkerCPU: time.Duration(p.workerCPU.Load()), Exits: map[string]int64{}}
 	for i, r := range exitReasons {
 		st.Exits[r] = p.exits[i].Load()

@@ -525,11 +525,13 @@ func TestPoolWarmsReplacements(t *testing.T) {
 	tenant.SingleUse = true
 	run(tenant)
 	waitLive(t, p, 1)
-	p.hotMu.Lock()
-	hot := len(p.hot)
-	p.hotMu.Unlock()
-	if hot != 1 {
+	if hot := p.Stats().Hot; hot != 1 {
 		t.Fatalf("%d hot programs, want only the shared one", hot)
+	}
+	// A program whose model is gone is no longer kept.
+	p.Forget(job.Key)
+	if hot := p.Stats().Hot; hot != 0 {
+		t.Fatalf("%d hot programs after Forget", hot)
 	}
 }
 

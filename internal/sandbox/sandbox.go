@@ -197,8 +197,9 @@ type PoolStats struct {
 	// crossed in shared memory rather than through a pipe.
 	SharedFrames int64
 	// Warmed counts programs compiled into replacement workers before
-	// they took requests.
+	// they took requests; Hot is how many programs are kept for that.
 	Warmed int64
+	Hot    int
 	// WorkerCPU is the CPU time workers reported, starts included, up to
 	// their last answered request.
 	WorkerCPU time.Duration

@@ -78,6 +78,9 @@ func (p *Pool) Exec(context.Context, *Job) ([]*tensor.Tensor, exec.Stats, *JobIn
 	return nil, exec.Stats{}, &JobInfo{}, unavailable()
 }
 
+// Forget does nothing.
+func (p *Pool) Forget([32]byte) {}
+
 // Layers is empty.
 func (p *Pool) Layers() string { return "" }
 

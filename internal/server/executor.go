@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hlogate/hlogate/internal/cost"
@@ -85,6 +86,8 @@ type ExecProgram struct {
 	key  [32]byte
 	npy  [][]byte
 	err  error
+	// keyed is set once key is (for Forget, which must not prepare).
+	keyed atomic.Bool
 }
 
 // inProcess runs programs in this process: on the fast engine (the
@@ -189,8 +192,23 @@ func (p *ExecProgram) prepare(engine string) ([32]byte, [][]byte, error) {
 			}
 		}
 		p.key = sandbox.ProgramKey(engine, p.Entry, p.Source, p.npy)
+		p.keyed.Store(true)
 	})
 	return p.key, p.npy, p.err
+}
+
+// programForgetter is implemented by Executors that keep programs beyond
+// a request (the pool's list of programs to warm new workers with).
+type programForgetter interface {
+	Forget(p *ExecProgram)
+}
+
+// Forget drops p from the programs new workers are warmed with (its model
+// version is unloaded): the pool stops referencing its text and weights.
+func (x *SandboxExecutor) Forget(p *ExecProgram) {
+	if p != nil && p.keyed.Load() {
+		x.Pool.Forget(p.key)
+	}
 }
 
 // Execute runs job in a pool worker.

@@ -289,6 +289,9 @@ func (s *Server) replaceLocked(key modelKey, m *model) {
 				s.plans.purge(func(e planEntry) bool { return e.v == v })
 			}
 			s.anom.forget(v)
+			if f, ok := s.exec.(programForgetter); ok {
+				f.Forget(v.prog)
+			}
 		}
 	}
 	if m == nil {

@@ -138,6 +138,22 @@ func TestSandboxedReleasedResponses(t *testing.T) {
 	}
 }
 
+// Unloading a model makes the pool forget its program: replacement
+// workers are no longer warmed with it, and its text and weights are not
+// kept alive by the pool.
+func TestSandboxedUnloadForgetsProgram(t *testing.T) {
+	pool := sandboxPool(t, 1)
+	e := newEnv(t, envOpts{cfg: func(c *Config) { c.Executor = &SandboxExecutor{Pool: pool} }})
+	wantStatus(t, e.infer("affine", "key-alice", affineBody()), 200, "")
+	if hot := pool.Stats().Hot; hot != 1 {
+		t.Fatalf("%d programs kept for warming, want 1", hot)
+	}
+	wantStatus(t, e.do("POST", "/v2/repository/models/affine/unload", "key-root", nil, nil), 200, "")
+	if hot := pool.Stats().Hot; hot != 0 {
+		t.Fatalf("%d programs kept for warming after the unload", hot)
+	}
+}
+
 // TestSandboxedServer runs the server with isolation=process: a normal
 // request, forbidden actions in the worker, and normal requests again.
 // Only the offending requests fail, with the one-shot worker's error kinds;
