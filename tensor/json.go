@@ -635,28 +635,35 @@ func intRange(d DType) (int64, uint64) {
 }
 
 func (r *jsonReader) intTok(d DType, s string, dst []byte) error {
-	lo, hi := intRange(d)
-	outOfRange := func() error {
+	if !storeIntLiteral(d, s, dst) {
+		lo, hi := intRange(d)
 		return errf("input.json.data", "%s: %s does not fit %s (range %d to %d)", r.where(), truncStr(s), NumpyName(d), lo, hi)
 	}
+	return nil
+}
+
+// storeIntLiteral stores the integer literal s (isIntLiteral) as integer
+// type d, reporting false when it does not fit.
+func storeIntLiteral(d DType, s string, dst []byte) bool {
+	lo, hi := intRange(d)
 	if s[0] == '-' {
 		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || v < lo {
-			return outOfRange()
+			return false
 		}
 		storeInt(d, dst, v)
-		return nil
+		return true
 	}
 	v, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || v > hi {
-		return outOfRange()
+		return false
 	}
 	if d.IsSigned() {
 		storeInt(d, dst, int64(v))
 	} else {
 		storeUint(d, dst, v)
 	}
-	return nil
+	return true
 }
 
 // floatTok converts a number or special string to the bits of float type d.

@@ -332,23 +332,11 @@ func decodeInput(in InferInput, dt tensor.DType, size int64) (*tensor.Tensor, er
 // decodeJSONData decodes an OIP "data" member (flat or nested, row-major)
 // with the tensor package's strict JSON decoder.
 func decodeJSONData(data json.RawMessage, dt tensor.DType, shape []int64, size int64) (*tensor.Tensor, error) {
-	var b strings.Builder
-	b.Grow(len(data) + 64)
-	b.WriteString(`{"dtype":"`)
-	b.WriteString(tensor.NumpyName(dt))
-	b.WriteString(`","shape":[`)
-	for i, d := range shape {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(d, 10))
-	}
-	b.WriteString(`],"data":`)
-	b.Write(data)
-	b.WriteByte('}')
 	n, _ := tensor.NumElements(shape)
-	doc := []byte(b.String())
-	return tensor.DecodeJSON(doc, tensor.DecodeLimits{MaxBytes: max(size, int64(len(doc))) + 1, MaxElements: max(n, 1), MaxRank: maxRank, MaxTensors: 1})
+	// The body is capped already: the text limit only has to hold the
+	// data wrapped into a whole JSON tensor (name, shape and keys).
+	text := int64(len(data)) + 64 + 24*int64(len(shape))
+	return tensor.DecodeJSONData(data, dt, shape, tensor.DecodeLimits{MaxBytes: max(size, text) + 1, MaxElements: max(n, 1), MaxRank: maxRank, MaxTensors: 1})
 }
 
 // selectOutputs resolves the requested outputs to result indices and

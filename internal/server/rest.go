@@ -71,10 +71,51 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil {
 		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error: cannot encode the response"}`)
 	}
+	writeJSONBytes(w, status, b)
+}
+
+func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
+}
+
+// marshalRestResponse is json.Marshal(rr), byte for byte, without
+// re-reading the outputs' data: json.Marshal validates and compacts every
+// json.RawMessage, a second pass over what may be megabytes of numbers
+// that tensor.EncodeJSON has just written compact and valid. Data is the
+// last field of an output, so it is spliced in before the output's
+// closing brace.
+func marshalRestResponse(rr restResponse) ([]byte, error) {
+	outs := rr.Outputs
+	rr.Outputs = []restOutput{}
+	head, err := json.Marshal(rr)
+	if err != nil {
+		return nil, err
+	}
+	// head ends with "[]}": the outputs go between the brackets.
+	b := append([]byte{}, head[:len(head)-2]...)
+	for i, o := range outs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		data := o.Data
+		o.Data = nil
+		ob, err := json.Marshal(o)
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == 0 {
+			b = append(b, ob...)
+			continue
+		}
+		b = append(b, ob[:len(ob)-1]...)
+		b = append(b, `,"data":`...)
+		b = append(b, data...)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...), nil
 }
 
 // writeError answers with err's status, Retry-After and {"error": ...}.
@@ -400,10 +441,15 @@ func writeInferResponse(w http.ResponseWriter, resp *InferResponse) {
 		rr.Outputs = append(rr.Outputs, ro)
 	}
 	if len(chunks) == 0 {
-		writeJSON(w, http.StatusOK, rr)
+		b, err := marshalRestResponse(rr)
+		if err != nil {
+			writeError(w, errf(diag.Internal, "internal.json", "%v", err))
+			return
+		}
+		writeJSONBytes(w, http.StatusOK, b)
 		return
 	}
-	header, err := json.Marshal(rr)
+	header, err := marshalRestResponse(rr)
 	if err != nil {
 		writeError(w, errf(diag.Internal, "internal.json", "%v", err))
 		return

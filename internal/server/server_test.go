@@ -1089,3 +1089,34 @@ func newEnvFor(t *testing.T, s *Server) *env {
 	t.Cleanup(func() { api.Close(); met.Close() })
 	return &env{t: t, s: s, url: api.URL, metrics: met.URL}
 }
+
+// marshalRestResponse writes what json.Marshal writes, byte for byte, for
+// JSON and binary outputs, empty outputs, and names that need escaping.
+func TestMarshalRestResponseMatchesJSON(t *testing.T) {
+	f32, _ := tensor.FromData(tensor.F32, []int64{2, 2}, []byte{0, 0, 0x80, 0x3f, 0, 0, 0xc0, 0x7f, 0, 0, 0x80, 0xff, 0, 0, 0, 0})
+	i8, _ := tensor.FromData(tensor.I8, []int64{3}, []byte{1, 0xff, 7})
+	b1, _ := tensor.FromData(tensor.Bool, []int64{}, []byte{1})
+	var outs []restOutput
+	for _, x := range []*tensor.Tensor{f32, i8, b1} {
+		data, err := jsonData(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, restOutput{Name: "o<&>\\\"\u2028", Datatype: DatatypeOf(x.DType), Shape: x.Shape, Data: data})
+	}
+	outs = append(outs, restOutput{Name: "bin", Datatype: "FP32", Shape: []int64{}, Parameters: map[string]any{"binary_data_size": 16}})
+	for _, rr := range []restResponse{
+		{ModelName: "m", ModelVersion: "1", ID: "<id>", Outputs: outs},
+		{ModelName: "m", ID: "", Outputs: []restOutput{}},
+		{ModelName: "m\n", Outputs: outs[:1]},
+	} {
+		want, err := json.Marshal(rr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := marshalRestResponse(rr)
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("got  %s (%v)\nwant %s", got, err, want)
+		}
+	}
+}
