@@ -10,15 +10,21 @@
 //   - parent side: Pdeathsig SIGKILL from a locked OS thread, its own
 //     process group, new network, mount, PID, IPC and UTS namespaces where
 //     permitted (falling back with a warning), an empty environment, working
-//     directory "/", no inherited file descriptors except the two IPC pipes
-//     and a stderr pipe, cgroup memory and pids limits (v1 per controller,
-//     or v2 with controllers) and a hard wall-clock kill at deadline + margin;
-//   - worker side, before it reads any request: uid/gid dropped to 65534 when started as root, rlimits (NOFILE, NPROC,
-//     CORE=0, FSIZE=0, CPU seconds), no_new_privs on every thread, and a
-//     seccomp allowlist (no open, socket or exec calls at all) loaded with TSYNC whose default action kills the
-//     process.
+//     directory "/", no inherited file descriptors except the two IPC pipes,
+//     a stderr pipe and (pool workers) a sealed shared-memory memfd, cgroup
+//     memory and pids limits (v1 per controller, or v2 with controllers)
+//     and a hard wall-clock kill at deadline + margin;
+//   - worker side, before it reads any request: a private /proc, uid/gid
+//     dropped to 65534 when started as root, rlimits (NOFILE, NPROC,
+//     CORE=0, FSIZE=0, CPU seconds), no_new_privs on every thread, Landlock
+//     on every thread (no filesystem or TCP access, signals and abstract
+//     sockets scoped; a binary that links cgo applies it on one thread and
+//     re-executes itself from there), and a seccomp allowlist (no open,
+//     socket or exec calls at all) loaded with TSYNC whose default action
+//     kills the process.
 //
-// The wire protocol is in proto.go. A worker that crashes fails its request
+// The wire protocol is in proto.go; tensors cross in shm_linux.go's shared
+// regions when they fit. A worker that crashes fails its request
 // with Runtime sandbox.worker_crashed; one killed by the kernel (cgroup OOM,
 // seccomp, RLIMIT_CPU) with Limit sandbox.worker_killed; one that overruns
 // its deadline is killed and fails with Limit limit.deadline.
