@@ -56,7 +56,7 @@ type Pool struct {
 	requests, cacheHits         atomic.Int64
 	sharedFrames, workerCPU     atomic.Int64
 	warmed                      atomic.Int64
-	exits                       [numExitReasons]atomic.Int64
+	exits                       [len(exitReasons)]atomic.Int64
 }
 
 // pworker is one pool worker and what the pool knows about it.
@@ -179,12 +179,7 @@ func (p *Pool) spawn() (spawned, error) {
 		err = r.Err
 	}
 	if err != nil {
-		pw.kill()
-		<-w.exited
-		w.reqW.Close()
-		w.respR.Close()
-		cg.remove()
-		sh.unmap()
+		p.discard(pw)
 		p.startFailures.Add(1)
 		if d, ok := err.(*diag.Error); ok {
 			return spawned{}, d
@@ -219,57 +214,6 @@ func (p *Pool) discard(pw *pworker) {
 
 func errPoolClosed() error {
 	return diag.New(diag.Internal, "sandbox.closed", diag.Pos{}, "the sandbox worker pool is closed")
-}
-
-// Job is one execution for a pool worker.
-type Job struct {
-	// Key names the compiled program in the workers' caches (ProgramKey of
-	// Program, Entry and Bound); the zero key disables caching.
-	Key [keyLen]byte
-	// Program is the program text, sent to a worker that does not hold
-	// Key; Bound are its leading arguments (.npy blobs), cached with it.
-	Program []byte
-	Bound   [][]byte
-	Entry   string
-	// Inputs are the arguments after the bound ones.
-	Inputs []*tensor.Tensor
-	// Refine specialises a shape-polymorphic program to the arguments'
-	// shapes and DimValues (argument index → value) first.
-	Refine    bool
-	DimValues map[int]int64
-	Limits    exec.Limits
-	// Timeout is the run's deadline; the worker is killed at Timeout (or
-	// ctx's deadline, whichever is first) plus the pool's margin.
-	Timeout time.Duration
-
-	// Probe is test-only: a worker started by RunTestWorkerWithProbes
-	// runs the named forbidden action; product workers ignore it.
-	Probe string
-	// Engine is "plan" or "" (the reference executor); see Request.
-	Engine string
-	// SingleUse retires the worker after this job, whatever its outcome:
-	// a program from an untrusted tenant then never shares a process with
-	// another request, so a program that broke out of the executor sees
-	// nothing of anyone else's.
-	SingleUse bool
-}
-
-// JobInfo says how a job ran.
-type JobInfo struct {
-	// Worker is the worker's process id (in the parent's PID namespace).
-	Worker int
-	// CacheHit: the worker had the program compiled already.
-	CacheHit bool
-	// Exit is why the worker left the pool after this job ("" when it
-	// stayed): ExitRecycled, ExitCrashed, ExitKilled, ExitDeadline or
-	// ExitCancelled.
-	Exit string
-	// Release, set when the job returned outputs, gives the memory they
-	// lie in back to the pool for later responses. Calling it is
-	// optional (the garbage collector takes the memory otherwise); once
-	// it is called the outputs must not be used. It may be called more
-	// than once.
-	Release func()
 }
 
 // Exec runs job on a free worker, waiting for one within ctx. A worker that
@@ -360,6 +304,9 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 	}
 	pw.cpuNanos, pw.mem = r.CPUNanos, r.MemBytes
 	st := exec.Stats{PeakMemory: r.Stats.PeakMemory, Steps: r.Stats.Steps, Work: r.Stats.Work, FLOPs: r.Stats.FLOPs}
+	if r.Err == nil {
+		p.noteHot(job) // before a recycle below warms the replacement
+	}
 	switch {
 	case job.SingleUse:
 		info.Exit = ExitSingleUse
@@ -374,7 +321,6 @@ func (p *Pool) Exec(ctx context.Context, job *Job) ([]*tensor.Tensor, exec.Stats
 		p.putSpare(r.buf)
 		return nil, st, info, r.Err
 	}
-	p.noteHot(job)
 	// The outputs alias the response's own buffer, which is theirs until
 	// Release.
 	var once sync.Once
@@ -688,7 +634,7 @@ func (p *Pool) dropHot(h *Job) {
 
 // warm compiles the hot programs in a new worker before it takes
 // requests, so the first request after a recycle does not pay for the
-// compilation. A program that fails to compile is skipped. It reports
+// compilation. A program that fails to compile is dropped. It reports
 // whether the worker is still the caller's: after a failed exchange it
 // is not (roundTrip has retired it, which starts another replacement, or
 // put it in the pool).
@@ -710,9 +656,12 @@ func (p *Pool) warm(pw *pworker) bool {
 			p.dropHot(h)
 			return false
 		}
-		if r.Err == nil {
-			p.warmed.Add(1)
+		p.putSpare(r.buf)
+		if r.Err != nil {
+			p.dropHot(h) // nor compiled again by every replacement
+			continue
 		}
+		p.warmed.Add(1)
 	}
 	return true
 }

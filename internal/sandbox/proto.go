@@ -581,11 +581,7 @@ func (e *enc) request(r *Request) {
 	e.tensors(r.Inputs)
 	e.bytes(r.Key)
 	e.blobs(r.Bound)
-	if r.Refine {
-		e.uvarint(1)
-	} else {
-		e.uvarint(0)
-	}
+	e.flag(r.Refine)
 	e.uvarint(uint64(len(r.DimValues)))
 	for _, dv := range r.DimValues {
 		e.varint(dv.Arg)
@@ -627,13 +623,7 @@ func DecodeRequest(p []byte) (*Request, error) {
 		r.Key = nil
 	}
 	r.Bound = d.blobs("bound")
-	switch f := d.uvarint(); {
-	case d.err != nil:
-	case f == 1:
-		r.Refine = true
-	case f != 0:
-		d.fail("refine flag %d", f)
-	}
+	r.Refine = d.flag("refine")
 	// Each pair takes at least two bytes; check before allocating.
 	if n := d.uvarint(); d.err == nil {
 		if n > maxDimValues || n > uint64(len(d.b))/2 {
@@ -695,11 +685,7 @@ func (e *enc) response(r *Response) {
 		e.varint(v)
 	}
 	e.str(clip(r.Layers))
-	if r.CacheHit {
-		e.uvarint(1)
-	} else {
-		e.uvarint(0)
-	}
+	e.flag(r.CacheHit)
 	e.varint(r.CPUNanos)
 	e.varint(r.MemBytes)
 }
@@ -744,13 +730,7 @@ func DecodeResponse(p []byte) (*Response, error) {
 		FLOPs:      d.nonneg("flops", maxLimitValue),
 	}
 	r.Layers = d.str("layers", maxStringLen)
-	switch f := d.uvarint(); {
-	case d.err != nil:
-	case f == 1:
-		r.CacheHit = true
-	case f != 0:
-		d.fail("cache flag %d", f)
-	}
+	r.CacheHit = d.flag("cache")
 	r.CPUNanos = d.nonneg("cpu time", maxLimitValue)
 	r.MemBytes = d.nonneg("memory", maxLimitValue)
 	if err := d.end(); err != nil {

@@ -36,6 +36,9 @@ import (
 	"os"
 	"runtime"
 	"time"
+
+	"github.com/hlogate/hlogate/internal/exec"
+	"github.com/hlogate/hlogate/tensor"
 )
 
 // workerMarker is os.Args[1] of a worker process.
@@ -179,17 +182,20 @@ const (
 	ExitClosed    = "closed"     // the pool closed
 )
 
-var exitReasons = []string{ExitRecycled, ExitSingleUse, ExitCrashed, ExitKilled, ExitDeadline, ExitCancelled, ExitClosed}
+// ExitReasons lists every Exit* value (metrics export them all).
+var ExitReasons = exitReasons[:]
 
-const numExitReasons = 7
+var exitReasons = [...]string{ExitRecycled, ExitSingleUse, ExitCrashed, ExitKilled, ExitDeadline, ExitCancelled, ExitClosed}
 
+// exitIndex is r's place in exitReasons; an unknown reason counts as a
+// crash.
 func exitIndex(r string) int {
 	for i, x := range exitReasons {
 		if x == r {
 			return i
 		}
 	}
-	return 1
+	return 2
 }
 
 // PoolStats are a pool's counters: workers alive now, workers started,
@@ -235,4 +241,55 @@ func ProgramKey(kind, entry string, src []byte, bound [][]byte) [32]byte {
 	var k [32]byte
 	h.Sum(k[:0])
 	return k
+}
+
+// Job is one execution for a pool worker.
+type Job struct {
+	// Key names the compiled program in the workers' caches (ProgramKey of
+	// Program, Entry and Bound); the zero key disables caching.
+	Key [keyLen]byte
+	// Program is the program text, sent to a worker that does not hold
+	// Key; Bound are its leading arguments (.npy blobs), cached with it.
+	Program []byte
+	Bound   [][]byte
+	Entry   string
+	// Inputs are the arguments after the bound ones.
+	Inputs []*tensor.Tensor
+	// Refine specialises a shape-polymorphic program to the arguments'
+	// shapes and DimValues (argument index → value) first.
+	Refine    bool
+	DimValues map[int]int64
+	Limits    exec.Limits
+	// Timeout is the run's deadline; the worker is killed at Timeout (or
+	// ctx's deadline, whichever is first) plus the pool's margin.
+	Timeout time.Duration
+
+	// Probe is test-only: a worker started by RunTestWorkerWithProbes
+	// runs the named forbidden action; product workers ignore it.
+	Probe string
+	// Engine is "plan" or "" (the reference executor); see Request.
+	Engine string
+	// SingleUse retires the worker after this job, whatever its outcome:
+	// a program from an untrusted tenant then never shares a process with
+	// another request, so a program that broke out of the executor sees
+	// nothing of anyone else's.
+	SingleUse bool
+}
+
+// JobInfo says how a job ran.
+type JobInfo struct {
+	// Worker is the worker's process id (in the parent's PID namespace).
+	Worker int
+	// CacheHit: the worker had the program compiled already.
+	CacheHit bool
+	// Exit is why the worker left the pool after this job ("" when it
+	// stayed): ExitRecycled, ExitCrashed, ExitKilled, ExitDeadline or
+	// ExitCancelled.
+	Exit string
+	// Release, set when the job returned outputs, gives the memory they
+	// lie in back to the pool for later responses. Calling it is
+	// optional (the garbage collector takes the memory otherwise); once
+	// it is called the outputs must not be used. It may be called more
+	// than once.
+	Release func()
 }

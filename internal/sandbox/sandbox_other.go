@@ -46,30 +46,6 @@ func Run(context.Context, Config, *Request) (*Result, error) { return &Result{},
 // Pool is unavailable here.
 type Pool struct{}
 
-// Job is one execution for a pool worker.
-type Job struct {
-	Key       [32]byte
-	Program   []byte
-	Bound     [][]byte
-	Entry     string
-	Inputs    []*tensor.Tensor
-	Refine    bool
-	DimValues map[int]int64
-	Engine    string
-	Limits    exec.Limits
-	Timeout   time.Duration
-	Probe     string
-	SingleUse bool
-}
-
-// JobInfo says how a job ran.
-type JobInfo struct {
-	Worker   int
-	CacheHit bool
-	Exit     string
-	Release  func()
-}
-
 // NewPool reports that workers are unavailable.
 func NewPool(PoolConfig) (*Pool, error) { return nil, unavailable() }
 
@@ -79,7 +55,7 @@ func (p *Pool) Exec(context.Context, *Job) ([]*tensor.Tensor, exec.Stats, *JobIn
 }
 
 // Forget does nothing.
-func (p *Pool) Forget([32]byte) {}
+func (p *Pool) Forget([keyLen]byte) {}
 
 // Layers is empty.
 func (p *Pool) Layers() string { return "" }

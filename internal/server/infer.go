@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hlogate/hlogate/internal/sandbox"
 	"math"
 	"slices"
 	"strconv"
@@ -145,7 +146,7 @@ func (s *Server) Infer(ctx context.Context, t *Tenant, req *InferRequest) (resp 
 	outs, st, err := s.exec.Execute(ctx, job)
 	release()
 	rec.compute, rec.stats = time.Since(cstart), &st
-	if job.WorkerExit != "" && job.WorkerExit != "recycled" {
+	if job.WorkerExit != "" && job.WorkerExit != sandbox.ExitRecycled {
 		rec.worker, rec.workerExit = job.Worker, job.WorkerExit
 	}
 	s.anom.observeRun(v, rep, st, s.now())

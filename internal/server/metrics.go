@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/hlogate/hlogate/internal/sandbox"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -108,8 +109,6 @@ var (
 		"Request and response frames whose tensors crossed between the server and a worker in shared memory rather than through a pipe.", nil, nil)
 	workerWarmedDesc = prometheus.NewDesc("hlogate_sandbox_warmed_programs_total",
 		"Programs compiled into replacement workers before they took requests (the programs of the latest shared-worker requests).", nil, nil)
-	// workerExitReasons are the reason label values, always exported.
-	workerExitReasons = []string{"recycled", "single_use", "crashed", "killed", "deadline", "cancelled", "closed"}
 )
 
 func (c *workerCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -125,7 +124,7 @@ func (c *workerCollector) Collect(ch chan<- prometheus.Metric) {
 	st := c.stats()
 	ch <- prometheus.MustNewConstMetric(workersLiveDesc, prometheus.GaugeValue, float64(st.Live))
 	ch <- prometheus.MustNewConstMetric(workerStartsDesc, prometheus.CounterValue, float64(st.Starts))
-	for _, r := range workerExitReasons {
+	for _, r := range sandbox.ExitReasons {
 		ch <- prometheus.MustNewConstMetric(workerExitsDesc, prometheus.CounterValue, float64(st.Exits[r]), r)
 	}
 	ch <- prometheus.MustNewConstMetric(workerCPUDesc, prometheus.CounterValue, st.CPU.Seconds())
