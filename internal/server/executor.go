@@ -86,8 +86,9 @@ type ExecProgram struct {
 	key  [32]byte
 	npy  [][]byte
 	err  error
-	// keyed is set once key is (for Forget, which must not prepare).
-	keyed atomic.Bool
+	// keyed is set once key is (for Forget, which must not prepare);
+	// forgotten once the version is unloaded or replaced.
+	keyed, forgotten atomic.Bool
 }
 
 // inProcess runs programs in this process: on the fast engine (the
@@ -152,14 +153,17 @@ type planEntry struct {
 }
 
 // planFor returns fn's compiled plan, compiling it on a miss (outside any
-// lock: two requests racing compile twice and keep one).
+// lock: two requests racing compile twice and keep one). Plans are kept
+// only where they run, in process; for sandboxed execution the plan only
+// sizes the static memory bound (whose report the cost cache keeps), and
+// the workers compile their own.
 func (s *Server) planFor(v *version, m *ir.Module, fn *ir.Func) (*plan.Executable, error) {
 	if e, ok := s.plans.get(fn); ok {
 		return e.exe, nil
 	}
 	exe, err := plan.Prepare(m, fn, plan.Options{})
-	if err != nil {
-		return nil, err
+	if _, inProcess := s.exec.(*inProcess); err != nil || !inProcess {
+		return exe, err
 	}
 	return s.plans.add(fn, planEntry{v: v, exe: exe}).exe, nil
 }
@@ -206,7 +210,11 @@ type programForgetter interface {
 // Forget drops p from the programs new workers are warmed with (its model
 // version is unloaded): the pool stops referencing its text and weights.
 func (x *SandboxExecutor) Forget(p *ExecProgram) {
-	if p != nil && p.keyed.Load() {
+	if p == nil {
+		return
+	}
+	p.forgotten.Store(true)
+	if p.keyed.Load() {
 		x.Pool.Forget(p.key)
 	}
 }
@@ -237,6 +245,10 @@ func (x *SandboxExecutor) Execute(ctx context.Context, job *ExecJob) ([]*tensor.
 		sj.Probe = x.probe(job)
 	}
 	outs, st, info, err := x.Pool.Exec(ctx, sj)
+	if job.Program.forgotten.Load() {
+		// Unloaded while it ran: the pool has just noted it again.
+		x.Pool.Forget(key)
+	}
 	if info != nil {
 		job.Worker, job.WorkerExit, job.CacheHit = info.Worker, info.Exit, info.CacheHit
 	}
