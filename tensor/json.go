@@ -738,7 +738,9 @@ func decimalToFloatBits(d DType, s string) (uint64, bool) {
 	if !tie {
 		return b, true
 	}
-	exact, ok := new(big.Rat).SetString(s)
+	// A copy: s would otherwise escape (and be allocated on the heap for
+	// every number parsed) for this rare path's sake.
+	exact, ok := new(big.Rat).SetString(strings.Clone(s))
 	if !ok {
 		return b, true // a form big.Rat does not read (hex): trust the tie
 	}
