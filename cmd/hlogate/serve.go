@@ -230,16 +230,16 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	return rc
 }
 
-// startPool starts the sandboxed worker pool: workers (default: the
-// execution slots), each with a cgroup memory limit of workerMemory
-// (default: 2 × the server's max memory + 256 MiB), replaced after
-// requests requests.
 // poolOptions are serve's worker flags.
 type poolOptions struct {
 	workers, requests int
 	memory, shared    int64
 }
 
+// startPool starts the sandboxed worker pool: workers (default: the
+// execution slots), each with a cgroup memory limit of o.memory (default:
+// 2 × the server's max memory + 256 MiB), replaced after o.requests
+// requests, with shared-memory regions of o.shared bytes.
 func startPool(cfg server.Config, o poolOptions, stderr io.Writer) (*sandbox.Pool, error) {
 	workers, workerMemory := o.workers, o.memory
 	lim := cfg.Limits
