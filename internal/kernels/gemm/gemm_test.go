@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // mat is a stored matrix inside a guarded backing array: the slice handed
@@ -356,6 +357,7 @@ func TestCheck(t *testing.T) {
 					t.Error("Check called concurrently")
 				}
 				defer inside.Add(-1)
+				time.Sleep(200 * time.Microsecond) // long enough for an overlap to show
 				if calls.Add(1) == 3 {
 					return stop
 				}

@@ -1,7 +1,5 @@
 package gemm
 
-import "math"
-
 // Matrix-vector products. With A of one to four rows, not transposed, and
 // B not transposed (x·W with W stored [K, N], JAX's dense layer at batch
 // 1) nothing is reused: each row of C is the sum over k of A(i,k) times
@@ -12,21 +10,6 @@ import "math"
 
 // gemvMaxM is the most rows of A the gemv path takes.
 const gemvMaxM = 4
-
-// axpyRowsGo computes c += Σ_p a[p]·b[p*ldb : p*ldb+len(c)] with fused
-// multiply-adds in p order: the reference for the AVX-512 row kernel.
-func axpyRowsGo(c []float32, b []float32, ldb int, a []float32) {
-	for p, ap := range a {
-		row := b[p*ldb : p*ldb+len(c)]
-		for j := range c {
-			c[j] = fma32(ap, row[j], c[j])
-		}
-	}
-}
-
-func fma32(a, b, c float32) float32 {
-	return float32(math.FMA(float64(a), float64(b), float64(c)))
-}
 
 // useGemv reports whether p takes the gemv path (where the kernel set has
 // a row kernel: AVX-512 f32; elsewhere the microkernels do as well).
@@ -39,32 +22,36 @@ func useGemv[T float](ks *kernelSet[T], p *problem[T]) bool {
 func gemv[T float](ks *kernelSet[T], p *problem[T], threads int, check func() error) error {
 	n := p.n
 	blocks := max(1, min(threads, n/256))
-	if blocks == 1 {
-		return gemvRange(ks, p, 0, n, check)
-	}
-	pp := *p // a copy for the workers, so that p stays on the stack
-	errs := make([]error, blocks)
-	parallel(blocks, func(w int) {
-		lo := n * w / blocks &^ 31
-		hi := n * (w + 1) / blocks &^ 31
-		if w == blocks-1 {
-			hi = n
-		}
-		errs[w] = gemvRange(ks, &pp, lo, hi, check)
-	})
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
+	// Check is never called concurrently with itself (the checker's lock),
+	// and a failed check stops every worker.
+	var chk *checker
 	if check != nil {
-		return check()
+		chk = &checker{fn: check}
+	}
+	if blocks == 1 {
+		gemvRange(ks, p, 0, n, chk)
+	} else {
+		pp := *p // a copy for the workers, so that p stays on the stack
+		parallel(blocks, func(w int) {
+			lo := n * w / blocks &^ 31
+			hi := n * (w + 1) / blocks &^ 31
+			if w == blocks-1 {
+				hi = n
+			}
+			gemvRange(ks, &pp, lo, hi, chk)
+		})
+		if chk != nil && !chk.stop.Load() {
+			chk.call()
+		}
+	}
+	if chk != nil && chk.stop.Load() {
+		return chk.err
 	}
 	return nil
 }
 
-// gemvRange computes columns [lo, hi) of C.
-func gemvRange[T float](ks *kernelSet[T], p *problem[T], lo, hi int, check func() error) error {
+// gemvRange computes columns [lo, hi) of C, until chk says stop.
+func gemvRange[T float](ks *kernelSet[T], p *problem[T], lo, hi int, chk *checker) {
 	for i := 0; i < p.m; i++ {
 		c := p.c[i*p.ldc+lo : i*p.ldc+hi]
 		if !p.acc {
@@ -75,12 +62,9 @@ func gemvRange[T float](ks *kernelSet[T], p *problem[T], lo, hi int, check func(
 		for k0 := 0; k0 < p.k; k0 += kb {
 			k1 := min(p.k, k0+kb)
 			ks.axpy(c, p.b[k0*p.ldb+lo:], p.ldb, arow[k0:k1])
-			if check != nil && (k1-k0)*(hi-lo) >= 1<<20 {
-				if err := check(); err != nil {
-					return err
-				}
+			if chk != nil && (k1-k0)*(hi-lo) >= 1<<20 && (chk.stop.Load() || !chk.call()) {
+				return
 			}
 		}
 	}
-	return nil
 }
