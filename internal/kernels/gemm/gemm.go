@@ -55,7 +55,8 @@
 //     A not transposed, m ≤ 16 and k ≥ 128: 4×4 tiles of dot products read
 //     both operands once along k, with no packing at all.
 //
-// Small calls allocate nothing and start no goroutines (workers start only
+// Small calls allocate nothing but the Check's bookkeeping when a Check is
+// set, and start no goroutines (workers start only
 // for problems worth ~40 µs of arithmetic per worker).
 //
 // # Parallelism
@@ -176,24 +177,6 @@ func DGEMM(m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64,
 // Kernel names the microkernel family that calls without a forced one use:
 // "avx512", "avx2" or "generic".
 func Kernel() string { return defaultImpl.name }
-
-// WorkspaceBytes bounds the scratch memory (packing buffers) that one
-// SGEMM (elemSize 4) or DGEMM (8) call of this shape holds, for callers that
-// budget memory. Buffers are pooled and reused across calls.
-func WorkspaceBytes(m, n, k, elemSize int) int64 {
-	var mr, nr, kc, mc, nc int
-	if elemSize == 8 {
-		ks := &defaultImpl.d
-		mr, nr, kc, mc, nc = ks.mr, ks.nr, ks.kc, ks.mc, ks.nc
-	} else {
-		ks := &defaultImpl.s
-		mr, nr, kc, mc, nc = ks.mr, ks.nr, ks.kc, ks.mc, ks.nc
-	}
-	kb := min(k, kc)
-	ma := roundUp(min(m, mc), mr)
-	nb := roundUp(min(n, nc), nr)
-	return int64(ma+nb)*int64(kb)*int64(elemSize) + 2*alignPad
-}
 
 func checkArgs(m, n, k, la, lda, lb, ldb, lc, ldc int, o Options) error {
 	if m < 0 || n < 0 || k < 0 {

@@ -3,6 +3,7 @@
 package gemm
 
 import (
+	"github.com/hlogate/hlogate/internal/kernels/vmath"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -47,6 +48,17 @@ func TestAxpyRowsKernel(t *testing.T) {
 					t.Fatalf("n=%d k=%d: c[%d] = %v, reference %v", n, k, j, c1[j], c2[j])
 				}
 			}
+		}
+	}
+}
+
+// axpyRowsGo computes c += Σ_p a[p]·b[p*ldb : p*ldb+len(c)] with fused
+// multiply-adds in p order: the reference for the AVX-512 row kernel.
+func axpyRowsGo(c []float32, b []float32, ldb int, a []float32) {
+	for p, ap := range a {
+		row := b[p*ldb : p*ldb+len(c)]
+		for j := range c {
+			c[j] = vmath.FMA32(ap, row[j], c[j])
 		}
 	}
 }

@@ -17,6 +17,10 @@ import "math"
 // float32 values (or is in float32's subnormal range, where the halfway
 // test differs): only then does fmaSlow recover the rounding error of s
 // (TwoSum) and move s one float64 step towards the exact sum.
+// FMA32 is x·y+z rounded once to float32, as the FMA instructions of the
+// vector kernels compute it (for scalar tails elsewhere, such as gemm's).
+func FMA32(x, y, z float32) float32 { return fma32(x, y, z) }
+
 func fma32(x, y, z float32) float32 {
 	s := float64(x)*float64(y) + float64(z)
 	if b := math.Float64bits(s); b&(1<<29-1) == 1<<28 || b&(0x7ff<<52) < 0x381<<52 {
@@ -252,30 +256,6 @@ func mulAddGo(dst, x, y, z []float32) {
 	}
 }
 
-// reduceGo is the reduction order of the assembly: element i goes to lane
-// i mod 32 (lanes start at the neutral value), then L[j] = op(L[j], L[j+w])
-// for w = 16, 8, 4, 2, 1. sumGo, maxGo and minGo are it with op inlined.
-func reduceGo(x []float32, neutral float32, op func(acc, v float32) float32) float32 {
-	var acc [32]float32
-	for i := range acc {
-		acc[i] = neutral
-	}
-	for len(x) >= 32 {
-		for j := range 32 {
-			acc[j] = op(acc[j], x[j])
-		}
-		x = x[32:]
-	}
-	for j, v := range x {
-		acc[j] = op(acc[j], v)
-	}
-	for w := 16; w >= 1; w /= 2 {
-		for j := range w {
-			acc[j] = op(acc[j], acc[j+w])
-		}
-	}
-	return acc[0]
-}
 
 var negZero = float32(math.Copysign(0, -1))
 

@@ -359,3 +359,28 @@ func mustPanic(t *testing.T, f func()) {
 	}()
 	f()
 }
+
+// reduceGo is the reduction order of the assembly: element i goes to lane
+// i mod 32 (lanes start at the neutral value), then L[j] = op(L[j], L[j+w])
+// for w = 16, 8, 4, 2, 1. sumGo, maxGo and minGo are it with op inlined.
+func reduceGo(x []float32, neutral float32, op func(acc, v float32) float32) float32 {
+	var acc [32]float32
+	for i := range acc {
+		acc[i] = neutral
+	}
+	for len(x) >= 32 {
+		for j := range 32 {
+			acc[j] = op(acc[j], x[j])
+		}
+		x = x[32:]
+	}
+	for j, v := range x {
+		acc[j] = op(acc[j], v)
+	}
+	for w := 16; w >= 1; w /= 2 {
+		for j := range w {
+			acc[j] = op(acc[j], acc[j+w])
+		}
+	}
+	return acc[0]
+}
