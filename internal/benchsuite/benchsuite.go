@@ -121,7 +121,7 @@ func Fill(dst []float32, k int, scale float64) {
 	const phi = 0.6180339887498949
 	off := 0.1234 * float64(k)
 	for i := range dst {
-		x := float64(i+1)*phi + off
+		x := float64(float64(i+1)*phi) + off // no fused multiply-add: numpy's rounding
 		u := x - math.Floor(x)
 		dst[i] = float32((u - 0.5) * 2 * scale)
 	}
