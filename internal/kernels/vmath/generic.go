@@ -256,7 +256,6 @@ func mulAddGo(dst, x, y, z []float32) {
 	}
 }
 
-
 var negZero = float32(math.Copysign(0, -1))
 
 func sumGo(x []float32) float32 {
