@@ -6,7 +6,6 @@ import (
 	"io"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -100,7 +99,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "RESULT hlogate %s %d %.9f\n", r.Workload, r.Threads, r.SecPerCall)
 		}
 	default:
-		printBenchTable(stdout, ws, results)
+		printBenchTable(stdout, results)
 	}
 	return 0
 }
@@ -129,7 +128,7 @@ func selectWorkloads(ws []benchsuite.Workload, names string) ([]benchsuite.Workl
 		return ws, nil
 	}
 	var out []benchsuite.Workload
-	for _, n := range strings.Split(names, ",") {
+	for _, n := range splitKeys(names) {
 		i := slices.IndexFunc(ws, func(w benchsuite.Workload) bool { return w.Name == n })
 		if i < 0 {
 			var known []string
@@ -198,15 +197,10 @@ func benchCall(m *ir.Module, fn *ir.Func, engine string, threads int) (func([]*t
 	return func(in []*tensor.Tensor) error { _, _, err := p.Run(ctx, in, lim); return err }, desc, nil
 }
 
-func printBenchTable(w io.Writer, ws []benchsuite.Workload, rs []benchResult) {
+func printBenchTable(w io.Writer, rs []benchResult) {
 	fmt.Fprintf(w, "# %s\n", machineLine())
 	fmt.Fprintf(w, "%-12s %7s %12s %12s %10s  %s\n", "WORKLOAD", "THREADS", "TIME/CALL", "BEST", "GFLOP/s", "PLAN")
-	order := map[string]int{}
-	for i, x := range ws {
-		order[x.Name] = i
-	}
-	sort.SliceStable(rs, func(i, j int) bool { return order[rs[i].Workload] < order[rs[j].Workload] })
-	for _, r := range rs {
+	for _, r := range rs { // measured in workload order
 		fmt.Fprintf(w, "%-12s %7d %12s %12s %10.2f  %s\n", r.Workload, r.Threads, fmtSeconds(r.SecPerCall), fmtSeconds(r.MinSec), r.GFLOPs, r.Plan)
 	}
 }
