@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"github.com/hlogate/hlogate/internal/cost"
 	"math"
 
 	"github.com/hlogate/hlogate/internal/exec"
@@ -79,8 +80,10 @@ type native struct {
 	win  *winPlan
 	// eScalar: the reference's per-element functions
 	sc exec.ScalarFns
-	// while: the regions' plans
+	// while: the regions' plans, and the loop-carried positions whose
+	// next value is another position's current one (see runWhile)
 	cond, body *Plan
+	moved      []int
 	// scratch is the bytes of per-run scratch the kernel needs (shared
 	// by all steps; the schedule sizes it to the largest need).
 	scratch int64
@@ -423,10 +426,10 @@ func dotNative(n *node) *native {
 	}
 	nat := &native{kind: kDot, dt: d, odt: d, dot: ds}
 	if ds.lperm != nil {
-		nat.scratch += lhs.bytes
+		nat.scratch = cost.SatAdd(nat.scratch, lhs.bytes)
 	}
 	if ds.rperm != nil {
-		nat.scratch += rhs.bytes
+		nat.scratch = cost.SatAdd(nat.scratch, rhs.bytes)
 	}
 	return nat
 }

@@ -162,7 +162,7 @@ type frameSet struct {
 }
 
 // frameBytes is what a frame of n sets holds.
-func (p *Plan) frameBytes(n int) int64 { return int64(n) * p.peak }
+func (p *Plan) frameBytes(n int) int64 { return cost.SatMul(int64(n), p.peak) }
 
 func newFrame(p *Plan, nsets int) *frame {
 	f := &frame{p: p, sets: make([]frameSet, nsets), outs: make([]*tensor.Tensor, len(p.outs))}

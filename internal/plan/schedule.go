@@ -60,11 +60,15 @@ func schedule(g *graph) (*Plan, error) {
 			last[v] = i
 		}
 	}
-	var free []int // free slot indices
+	var free []int // free slot indices, in no order
 	alloc := func(need int64) int {
 		best, largest := -1, -1
 		for j, s := range free {
 			sz := p.slots[s]
+			if sz == need { // an exact fit: the common case ends the scan
+				best = j
+				break
+			}
 			if sz >= need && (best < 0 || sz < p.slots[free[best]]) {
 				best = j
 			}
@@ -78,7 +82,8 @@ func schedule(g *graph) (*Plan, error) {
 		}
 		if pick >= 0 {
 			s := free[pick]
-			free = append(free[:pick], free[pick+1:]...)
+			free[pick] = free[len(free)-1]
+			free = free[:len(free)-1]
 			if p.slots[s] < need {
 				p.slots[s] = need
 			}
@@ -118,7 +123,7 @@ func schedule(g *graph) (*Plan, error) {
 			p.scratch = max(p.scratch, st.n.nat.scratch)
 		}
 		if st.grp != nil {
-			p.scratch = max(p.scratch, st.grp.parts(p.threads)*st.grp.scratchPer())
+			p.scratch = max(p.scratch, cost.SatMul(int64(st.grp.parts(p.threads)), st.grp.scratchPer()))
 		}
 	}
 	for _, st := range p.steps {
@@ -135,9 +140,9 @@ func schedule(g *graph) (*Plan, error) {
 		}
 	}
 	for _, s := range p.slots {
-		p.peak += s
+		p.peak = cost.SatAdd(p.peak, s) // sizes from the program: never wrap
 	}
-	p.peak += p.scratch
+	p.peak = cost.SatAdd(p.peak, p.scratch)
 	p.extra = extraPeak(g.m, p.steps)
 	return p, nil
 }
@@ -151,7 +156,15 @@ func outsOf(st *step) []*value {
 
 // readsDirect reports whether st reads v only element for element, before
 // it writes the same element of its output.
+//
+// An input with narrower elements than the output's is not read directly
+// for this purpose: written in place, output element i would overwrite
+// input elements i+1… before they are read (convert f32→f64, a bool
+// predicate of select).
 func readsDirect(st *step, v *value) bool {
+	if outs := outsOf(st); len(outs) == 0 || v.dt.Size() < outs[0].dt.Size() {
+		return false
+	}
 	if st.grp != nil {
 		return st.grp.direct(v)
 	}
@@ -178,7 +191,7 @@ func extraPeak(m *ir.Module, steps []*step) int64 {
 			need = rep.PeakMemory
 		case n.nat != nil && n.nat.kind == kWhile:
 			b, c := n.nat.body, n.nat.cond
-			need = cost.SatAdd(cost.SatAdd(cost.SatMul(2, b.peak), c.peak), max(b.extra, c.extra))
+			need = cost.SatAdd(cost.SatAdd(cost.SatAdd(cost.SatMul(2, b.peak), c.peak), max(b.extra, c.extra)), n.nat.movedBytes())
 		}
 		if need == cost.Unbounded {
 			return cost.Unbounded

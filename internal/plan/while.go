@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"github.com/hlogate/hlogate/internal/cost"
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/tensor"
@@ -36,7 +37,34 @@ func whileNative(g *graph, n *node) *native {
 			return nil
 		}
 	}
-	return &native{kind: kWhile, cond: cond, body: body}
+	return &native{kind: kWhile, cond: cond, body: body, moved: movedOutputs(body, len(n.in))}
+}
+
+// movedOutputs lists the body results that are a different loop-carried
+// argument passed through unchanged (a swap, a rotation). Such a result
+// is a tensor of the body's previous call, in the buffer set the next call
+// writes: runWhile keeps a copy of it instead.
+func movedOutputs(body *Plan, carried int) []int {
+	var moved []int
+	for i, v := range body.outs {
+		for j := 0; j < carried; j++ {
+			if j != i && body.ins[j] == v {
+				moved = append(moved, i)
+				break
+			}
+		}
+	}
+	return moved
+}
+
+// movedBytes is what runWhile holds for the moved results: two copies of
+// each (this iteration's, and the last one's, which it reads).
+func (k *native) movedBytes() int64 {
+	var b int64
+	for _, i := range k.moved {
+		b = cost.SatAdd(b, cost.SatMul(2, k.body.outs[i].bytes))
+	}
+	return b
 }
 
 // compileRegion plans one region of op: its block arguments, then the
@@ -79,14 +107,21 @@ func (r *runState) runWhile(n *node, k *native) error {
 		state[nc+i] = r.get(v)
 	}
 	// Live at once: the body's two buffer sets (its results alternate
-	// between them) and the cond's one.
-	need := k.body.frameBytes(2) + k.cond.frameBytes(1)
+	// between them), the cond's one, and the copies of moved results.
+	need := cost.SatAdd(cost.SatAdd(k.body.frameBytes(2), k.cond.frameBytes(1)), k.movedBytes())
 	if err := r.budget.Reserve(need); err != nil {
 		return err
 	}
 	defer r.budget.Release(need)
 	cond, body := newFrame(k.cond, 1), newFrame(k.body, 2)
-	for {
+	var copies [2][]*tensor.Tensor // per moved result, alternating
+	for h := range copies {
+		for _, i := range k.moved {
+			v := k.body.outs[i]
+			copies[h] = append(copies[h], &tensor.Tensor{DType: v.dt, Shape: v.shape, Data: make([]byte, v.bytes)})
+		}
+	}
+	for it := 0; ; it++ {
 		pred, err := cond.runNested(r, state)
 		if err != nil {
 			return err
@@ -99,6 +134,11 @@ func (r *runState) runWhile(n *node, k *native) error {
 			return err
 		}
 		copy(state, next)
+		for h, i := range k.moved {
+			c := copies[it%2][h]
+			copy(c.Data, state[i].Data)
+			state[i] = c
+		}
 	}
 	for i, v := range n.out {
 		dst := r.get(v)
