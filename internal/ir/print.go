@@ -27,6 +27,15 @@ func PrintOp(o *Op) string {
 	return strings.TrimSpace(pr.b.String())
 }
 
+// PrintDict writes an attribute dictionary as the printer does: two
+// dictionaries print the same exactly when their attributes are equal
+// (what passes that compare ops by their text rely on).
+func PrintDict(d Dict) string {
+	var pr printer
+	pr.dict(d)
+	return pr.b.String()
+}
+
 type printer struct {
 	b     strings.Builder
 	names map[*Value]string

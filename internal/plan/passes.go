@@ -189,7 +189,11 @@ func csePass(g *graph) error {
 			sb.WriteString(" ")
 			sb.WriteString(v.typ.String())
 		}
-		fmt.Fprintf(&sb, " %v %v", n.op.Props, n.op.Attrs)
+		// The attributes' text, not %v: that prints pointers for array,
+		// struct and elements attributes, and no two ops would match.
+		sb.WriteString(" ")
+		sb.WriteString(ir.PrintDict(n.op.Props))
+		sb.WriteString(ir.PrintDict(n.op.Attrs))
 		key := sb.String()
 		if prev, ok := seen[key]; ok {
 			for i, v := range n.out {

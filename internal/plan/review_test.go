@@ -113,3 +113,48 @@ func TestPeakSaturates(t *testing.T) {
 		t.Fatalf("run: %v, want a memory limit error", err)
 	}
 }
+
+// CSE compares ops by their attributes' text: ops with array, struct or
+// elements attributes (dot_general, gather, transpose) merge too.
+func TestCSEMergesOpsWithAttributes(t *testing.T) {
+	body := func(dup bool) string {
+		second := func(name, line string) string {
+			if dup {
+				return strings.Replace(line, name+" =", name+"b =", 1)
+			}
+			return ""
+		}
+		lines := []string{
+			`  %d = stablehlo.dot_general %a, %a, contracting_dims = [1] x [0] : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>`,
+			`  %g = "stablehlo.gather"(%a, %i) {dimension_numbers = #stablehlo.gather<offset_dims = [1], collapsed_slice_dims = [0], start_index_map = [0], index_vector_dim = 1>, slice_sizes = array<i64: 1, 4>} : (tensor<4x4xf32>, tensor<3x1xi32>) -> tensor<3x4xf32>`,
+			`  %t = stablehlo.transpose %a, dims = [1, 0] : (tensor<4x4xf32>) -> tensor<4x4xf32>`,
+		}
+		var b strings.Builder
+		b.WriteString("func.func @main(%a: tensor<4x4xf32>, %i: tensor<3x1xi32>) -> (tensor<4x4xf32>, tensor<4x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) {\n")
+		for _, l := range lines {
+			b.WriteString(l + "\n")
+			name := strings.Fields(l)[0]
+			if s := second(name, l); s != "" {
+				b.WriteString(s + "\n")
+			}
+		}
+		if dup {
+			b.WriteString("  return %d, %db, %g, %gb, %t, %tb : ")
+		} else {
+			b.WriteString("  return %d, %d, %g, %g, %t, %t : ")
+		}
+		b.WriteString("tensor<4x4xf32>, tensor<4x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>\n}\n")
+		return b.String()
+	}
+	steps := func(src string) int {
+		m := parse(t, src)
+		p, err := Compile(m, m.Entry(""), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Describe().Steps
+	}
+	if dup, once := steps(body(true)), steps(body(false)); dup != once {
+		t.Fatalf("%d steps with each op twice, %d with each once: duplicates were not merged", dup, once)
+	}
+}
