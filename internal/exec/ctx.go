@@ -29,7 +29,9 @@ func DefaultLimits() Limits {
 	return Limits{MaxMemory: 1 << 30, MaxSteps: 100_000_000, MaxCallDepth: 256}
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults fills the limits left at zero (or below) with
+// DefaultLimits' values: what Run applies, and the fast engine too.
+func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits()
 	if l.MaxMemory <= 0 {
 		l.MaxMemory = d.MaxMemory

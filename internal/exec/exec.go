@@ -82,7 +82,7 @@ func run(c *Ctx, m *ir.Module, fn *ir.Func, inputs []*tensor.Tensor) ([]*tensor.
 }
 
 func newCtx(ctx context.Context, m *ir.Module, lim Limits) *Ctx {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	c := &Ctx{
 		ctx: ctx, lim: lim, mod: m,
 		refs:    map[*tensor.Tensor]int32{},

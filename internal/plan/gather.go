@@ -3,6 +3,7 @@ package plan
 import (
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/tensor"
+	"slices"
 )
 
 // gatherNative runs the gather JAX emits for jnp.take(table, idx, axis=0)
@@ -40,8 +41,8 @@ func gatherNative(n *node) *native {
 		return v
 	}
 	ivd, ok := ir.Int(s.Fields.Get("index_vector_dim"))
-	if !ok || ivd != int64(ni-1) || !sameShape(list("offset_dims"), []int64{int64(ni - 1)}) ||
-		!sameShape(list("collapsed_slice_dims"), []int64{0}) || !sameShape(list("start_index_map"), []int64{0}) ||
+	if !ok || ivd != int64(ni-1) || !slices.Equal(list("offset_dims"), []int64{int64(ni - 1)}) ||
+		!slices.Equal(list("collapsed_slice_dims"), []int64{0}) || !slices.Equal(list("start_index_map"), []int64{0}) ||
 		len(list("operand_batching_dims")) != 0 || len(list("start_indices_batching_dims")) != 0 {
 		return nil
 	}

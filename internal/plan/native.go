@@ -3,6 +3,7 @@ package plan
 import (
 	"github.com/hlogate/hlogate/internal/cost"
 	"math"
+	"slices"
 
 	"github.com/hlogate/hlogate/internal/exec"
 	"github.com/hlogate/hlogate/internal/ir"
@@ -408,18 +409,18 @@ func dotNative(n *node) *native {
 		return nil
 	}
 	ds := dotShape{batch: int(batch), m: int(m), n: int(nn), k: int(k)}
-	lorder := concatDims(lb, lf, lc)
+	lorder := slices.Concat(lb, lf, lc)
 	switch {
 	case isIdentity(lorder):
-	case len(lf) == 1 && len(lc) == 1 && isIdentity(concatDims(lb, lc, lf)) && lhs.shape[lc[0]] > 1 && lhs.shape[lf[0]] > 1:
+	case len(lf) == 1 && len(lc) == 1 && isIdentity(slices.Concat(lb, lc, lf)) && lhs.shape[lc[0]] > 1 && lhs.shape[lf[0]] > 1:
 		ds.transA = true
 	default:
 		ds.lperm = permNative(lhs, lorder)
 	}
-	rorder := concatDims(rb, rc, rf)
+	rorder := slices.Concat(rb, rc, rf)
 	switch {
 	case isIdentity(rorder):
-	case len(rf) == 1 && len(rc) == 1 && isIdentity(concatDims(rb, rf, rc)):
+	case len(rf) == 1 && len(rc) == 1 && isIdentity(slices.Concat(rb, rf, rc)):
 		ds.transB = true
 	default:
 		ds.rperm = permNative(rhs, rorder)
@@ -453,14 +454,6 @@ func freeDims(r int, batch, contr []int64) ([]int64, bool) {
 		}
 	}
 	return free, true
-}
-
-func concatDims(ls ...[]int64) []int64 {
-	var out []int64
-	for _, l := range ls {
-		out = append(out, l...)
-	}
-	return out
 }
 
 func isIdentity(p []int64) bool {
@@ -738,12 +731,6 @@ func conv[S, D floatT | intT](dst []D, src []S) {
 	}
 }
 
-func convBool[D floatT | intT](dst []D, src []byte) {
-	for i := range src {
-		dst[i] = D(src[i])
-	}
-}
-
 // evalEW computes one elementwise op on a chunk of cnt elements.
 func evalEW(k *native, cnt int, dst []byte, src [][]byte) {
 	arg := func(i int) []byte {
@@ -813,13 +800,13 @@ func convertChunk(s, d tensor.DType, cnt int, dst, src []byte) {
 	case tensor.Bool:
 		switch d {
 		case tensor.F32:
-			convBool(f32s(dst)[:cnt], src[:cnt])
+			conv(f32s(dst)[:cnt], src[:cnt])
 		case tensor.F64:
-			convBool(f64s(dst)[:cnt], src[:cnt])
+			conv(f64s(dst)[:cnt], src[:cnt])
 		case tensor.I32:
-			convBool(i32s(dst)[:cnt], src[:cnt])
+			conv(i32s(dst)[:cnt], src[:cnt])
 		case tensor.I64:
-			convBool(i64s(dst)[:cnt], src[:cnt])
+			conv(i64s(dst)[:cnt], src[:cnt])
 		}
 	case tensor.F32:
 		conv(f64s(dst)[:cnt], f32s(src)[:cnt])

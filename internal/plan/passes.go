@@ -282,7 +282,6 @@ type group struct {
 type groupSrc struct {
 	v     *value
 	view  *native // nil: read directly; else a kStrided view of v
-	vn    int64   // elements of the view (the group's element count)
 	shape []int64 // shape of the view
 	splat bool    // every element of the view is v's first: filled once
 	buf   int     // scratch buffer of a view (after the members'), or -1
@@ -442,7 +441,7 @@ func viewSource(v *value) groupSrc {
 			splat = false
 		}
 	}
-	return groupSrc{v: d.in[0], view: d.nat, vn: v.n, shape: v.shape, splat: splat}
+	return groupSrc{v: d.in[0], view: d.nat, shape: v.shape, splat: splat}
 }
 
 // maxGroup bounds a fused chain (and keeps fusion linear).

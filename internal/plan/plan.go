@@ -113,7 +113,6 @@ type value struct {
 	n     int64 // elements
 	bytes int64
 	def   *node // nil for inputs and constants
-	arg   int   // input index, or -1
 	konst *tensor.Tensor
 	uses  int // reads by live steps plus function outputs
 	slot  int // -1: none (input, constant, fused intermediate)
@@ -165,7 +164,7 @@ func (g *graph) newValue(t ir.Type) (*value, error) {
 	if err != nil {
 		return nil, unsupported("type %s: %v", tt, err)
 	}
-	v := &value{id: len(g.vals), typ: tt, dt: d, shape: tt.Shape, n: n, bytes: b, arg: -1, slot: -1}
+	v := &value{id: len(g.vals), typ: tt, dt: d, shape: tt.Shape, n: n, bytes: b, slot: -1}
 	g.vals = append(g.vals, v)
 	return v, nil
 }
@@ -192,7 +191,6 @@ type Plan struct {
 	nvals    int
 	threads  int // workers for large elementwise ops and reductions
 	calls    int64
-	passLog  []string
 }
 
 // PeakBytes is the memory the plan reserves when it starts, beyond its
@@ -286,7 +284,6 @@ func (g *graph) addInput(t ir.Type) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.arg = len(g.ins)
 	g.ins = append(g.ins, v)
 	return v, nil
 }
@@ -294,7 +291,6 @@ func (g *graph) addInput(t ir.Type) (*value, error) {
 // compile runs the passes and the scheduler over a built graph.
 func (g *graph) compile() (*Plan, error) {
 	fn := g.fn
-	var log []string
 	for _, ps := range passes {
 		if err := ps.fn(g); err != nil {
 			return nil, fmt.Errorf("plan: pass %s: %w", ps.name, err)
@@ -304,14 +300,8 @@ func (g *graph) compile() (*Plan, error) {
 				return nil, diag.New(diag.Internal, "internal.plan", fn.Pos, "plan: after pass %s: %v", ps.name, err)
 			}
 		}
-		log = append(log, ps.name)
 	}
-	p, err := schedule(g)
-	if err != nil {
-		return nil, err
-	}
-	p.passLog = log
-	return p, nil
+	return schedule(g)
 }
 
 // build flattens fn's body with its arguments bound to args, inlining

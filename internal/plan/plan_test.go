@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,7 +32,7 @@ func parse(t testing.TB, src string) *ir.Module {
 // sameTensor compares bit-exactly for integers and bools, within tol
 // (relative, NaN equal to NaN) for floats.
 func sameTensor(a, b *tensor.Tensor, tol float64) error {
-	if a.DType != b.DType || !sameShape(a.Shape, b.Shape) {
+	if a.DType != b.DType || !slices.Equal(a.Shape, b.Shape) {
 		return fmt.Errorf("type %s%v vs %s%v", a.DType, a.Shape, b.DType, b.Shape)
 	}
 	if !a.DType.IsFloat() {

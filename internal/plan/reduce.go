@@ -3,6 +3,7 @@ package plan
 import (
 	"github.com/hlogate/hlogate/internal/kernels/vmath"
 	"github.com/hlogate/hlogate/tensor"
+	"slices"
 )
 
 // reduce folds the input, in row-major order, into out[kept index] with
@@ -75,7 +76,7 @@ func reduceF32(r *runState, k *native, out, in []float32, init float32, shape []
 		l++
 	}
 	switch {
-	case t < rank && !anyReduced(k.redDims[:t]):
+	case t < rank && !slices.Contains(k.redDims[:t], true):
 		R := len(in) / len(out)
 		rows := func(lo, hi int) {
 			for o := lo; o < hi; o++ {
@@ -99,7 +100,7 @@ func reduceF32(r *runState, k *native, out, in []float32, init float32, shape []
 			}
 		}
 		return true, r.split(len(out), R, rows)
-	case l > 0 && !anyReduced(k.redDims[l:]):
+	case l > 0 && !slices.Contains(k.redDims[l:], true):
 		// Fold the rows into the output one after another; across
 		// threads, each takes a block of columns through all the rows.
 		C := len(out)
@@ -175,15 +176,6 @@ func (r *runState) split(n, cost int, fn func(lo, hi int)) error {
 
 // vecSumMin is the shortest f32 row summed with vector partial sums.
 const vecSumMin = 64
-
-func anyReduced(d []bool) bool {
-	for _, x := range d {
-		if x {
-			return true
-		}
-	}
-	return false
-}
 
 func reduceT[T floatT | intT](r *runState, k *native, out, in []T, init T, shape []int64, f func(a, b T) T) error {
 	for i := range out {

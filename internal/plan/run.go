@@ -55,24 +55,10 @@ func (r *runState) meter(n int64) error {
 	return ctxErr(r.ctx)
 }
 
-func withDefaults(l exec.Limits) exec.Limits {
-	d := exec.DefaultLimits()
-	if l.MaxMemory <= 0 {
-		l.MaxMemory = d.MaxMemory
-	}
-	if l.MaxSteps <= 0 {
-		l.MaxSteps = d.MaxSteps
-	}
-	if l.MaxCallDepth <= 0 {
-		l.MaxCallDepth = d.MaxCallDepth
-	}
-	return l
-}
-
 // Run executes the plan. Inputs are not modified; outputs are fresh
 // tensors, or an input itself when the function returns it unchanged.
 func (p *Plan) Run(ctx context.Context, inputs []*tensor.Tensor, lim exec.Limits) ([]*tensor.Tensor, exec.Stats, error) {
-	lim = withDefaults(lim)
+	lim = lim.WithDefaults()
 	if len(inputs) != len(p.ins) {
 		return nil, exec.Stats{}, diag.New(diag.InvalidInput, "input.count", p.fn.Pos, "@%s takes %d inputs, got %d", p.fn.Name, len(p.ins), len(inputs))
 	}
@@ -280,18 +266,6 @@ func poison(b []byte) {
 	for i := range b {
 		b[i] = 0xFF
 	}
-}
-
-func sameShape(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (r *runState) stats() exec.Stats {
@@ -705,10 +679,7 @@ func (r *runState) concat(k *native, out *tensor.Tensor, ins []*tensor.Tensor) e
 	var dst int64
 	for o := int64(0); o < outer; o++ {
 		for _, t := range ins {
-			blk := int64(len(t.Data)) / max(outer, 1)
-			if outer == 0 {
-				break
-			}
+			blk := int64(len(t.Data)) / outer // the loop runs only with outer > 0
 			copy(out.Data[dst:dst+blk], t.Data[o*blk:(o+1)*blk])
 			dst += blk
 			if err := r.meter(blk / es); err != nil {

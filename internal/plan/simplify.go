@@ -2,6 +2,7 @@ package plan
 
 import (
 	"math"
+	"slices"
 
 	"github.com/hlogate/hlogate/internal/ir"
 )
@@ -52,7 +53,7 @@ func identityOperand(n *node) *value {
 	}
 	out := n.out[0]
 	same := func(v *value) bool {
-		return v.dt == out.dt && sameShape(v.shape, out.shape) && v.typ.Elem.Quant == nil
+		return v.dt == out.dt && slices.Equal(v.shape, out.shape) && v.typ.Elem.Quant == nil
 	}
 	in := n.in
 	switch n.op.Name {

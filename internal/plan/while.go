@@ -5,6 +5,7 @@ import (
 	"github.com/hlogate/hlogate/internal/diag"
 	"github.com/hlogate/hlogate/internal/ir"
 	"github.com/hlogate/hlogate/tensor"
+	"slices"
 )
 
 // Loops run natively: the cond and body regions of a stablehlo.while are
@@ -33,7 +34,7 @@ func whileNative(g *graph, n *node) *native {
 		return nil
 	}
 	for i, v := range body.outs {
-		if v.dt != n.out[i].dt || !sameShape(v.shape, n.out[i].shape) {
+		if v.dt != n.out[i].dt || !slices.Equal(v.shape, n.out[i].shape) {
 			return nil
 		}
 	}
